@@ -1,0 +1,229 @@
+/**
+ * Scanning: open the images the user named, find PV labels (on the whole image or inside its
+ * partitions), read every metadata area, group the copies by VG, keep the newest seqno, build
+ * and validate the VG models, and match each PV of a VG to the device it was found on.
+ * Damage is reported as warnings in LVM2's words while reading goes on from the good copies.
+ */
+import { LvmkitError, isLvmkitError } from '../errors.js';
+import type { BlockDevice } from '../devices/block-device.js';
+import { openFileDevice } from '../devices/file-device.js';
+import { openCandidates } from '../devices/partitions.js';
+import { readLabel, type PvLabel } from '../format/label.js';
+import { readMetadataArea, type MdaRead } from '../format/mda.js';
+import { PV_EXT_USED } from '../format/layout.js';
+import { crcHex } from '../format/crc.js';
+import { parseConfig } from '../metadata/parse.js';
+import type { ConfigDocument, ConfigSection } from '../metadata/config-tree.js';
+import { vgFromConfig } from '../model/from-config.js';
+import { validateVg } from '../model/validate.js';
+import type { VolumeGroup } from '../model/types.js';
+import { lookupSegtype } from '../segtypes/registry.js';
+
+export interface ScannedPv {
+  device: BlockDevice;
+  label: PvLabel;
+  mdas: MdaRead[];
+}
+
+/** One metadata text found in one metadata area. */
+export interface MetadataCopy {
+  pv: ScannedPv;
+  mda: MdaRead;
+  vgName: string;
+  vgId: string;
+  seqno: number;
+  doc: ConfigDocument;
+}
+
+export interface ScannedVg {
+  vg: VolumeGroup;
+  /** The copy the model was built from (newest seqno). */
+  copy: MetadataCopy;
+  /** Every good copy of this VG, newest first. */
+  copies: MetadataCopy[];
+  /** PV uuid -> the scanned PV it was found on. Absent = missing PV. */
+  pvs: Map<string, ScannedPv>;
+  missingPvIds: string[];
+}
+
+export interface ScanResult {
+  /** Every image opened, in argument order. */
+  devices: BlockDevice[];
+  pvs: ScannedPv[];
+  vgs: ScannedVg[];
+  /** PVs not belonging to any VG that was read (orphans, or PVs of a VG whose metadata is unreadable). */
+  orphans: ScannedPv[];
+  /** Warnings in LVM2's words (no "WARNING:" prefix). */
+  warnings: string[];
+  /** VGs or devices that could not be read: reports go on without them, the command fails at the end. */
+  errors: LvmkitError[];
+  close(): Promise<void>;
+}
+
+export interface ScanOptions {
+  /** Open the images for writing (writing verbs only). */
+  write?: boolean;
+  /** Throw on the first device that is not a PV (used when a single image is inspected). */
+  strict?: boolean;
+}
+
+export async function scanDevices(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
+  if (!paths.length) {
+    throw new LvmkitError('EARGS', 'no devices given: name the image files with --devices IMG[,IMG...]');
+  }
+  const devices: BlockDevice[] = [];
+  const result: ScanResult = {
+    devices, pvs: [], vgs: [], orphans: [], warnings: [], errors: [],
+    close: async () => { await Promise.all(devices.map((d) => d.close())); },
+  };
+  try {
+    for (const path of paths) devices.push(await openFileDevice(path, { write: !!options.write }));
+    const whyNot: LvmkitError[] = [];
+    for (const dev of devices) result.pvs.push(...(await findPvs(dev, result, whyNot)));
+    if (result.pvs.length === 0) {
+      if (whyNot.length === 1) throw whyNot[0];
+      throw new LvmkitError('ENOT_PV', `no LVM2 physical volume found on ${paths.join(', ')}: ${whyNot.map((e) => e.message).join('; ')}`);
+    }
+    groupVgs(result);
+  } catch (e) {
+    await result.close();
+    throw e;
+  }
+  return result;
+}
+
+/** PVs on one image: the image itself, or else its partitions. `whyNot` collects why an image holds none. */
+async function findPvs(dev: BlockDevice, result: ScanResult, whyNot: LvmkitError[]): Promise<ScannedPv[]> {
+  const whole = await tryLabel(dev, result);
+  if (!(whole instanceof LvmkitError)) return [whole];
+  const candidates = await openCandidates(dev, { onWarning: (e) => result.warnings.push(e.message) });
+  const found: ScannedPv[] = [];
+  for (const part of candidates.slice(1)) {
+    const pv = await tryLabel(part, result);
+    if (!(pv instanceof LvmkitError)) found.push(pv);
+  }
+  if (!found.length) whyNot.push(whole);
+  return found;
+}
+
+/** The PV on `dev`, or the reason there is none (no label, or a damaged one, as LVM2 then ignores the device). */
+async function tryLabel(dev: BlockDevice, result: ScanResult): Promise<ScannedPv | LvmkitError> {
+  let label: PvLabel;
+  try {
+    label = await readLabel(dev);
+  } catch (e) {
+    if (!isLvmkitError(e)) throw e;
+    if (e.code !== 'ENOT_PV') result.warnings.push(e.message);
+    return e;
+  }
+  const mdas: MdaRead[] = [];
+  for (const area of label.metadataAreas) {
+    const mda = await readMetadataArea(dev, area);
+    if (mda.error) result.warnings.push(`${mda.error.message}; using the other metadata copies`);
+    mdas.push(mda);
+  }
+  return { device: dev, label, mdas };
+}
+
+function groupVgs(result: ScanResult): void {
+  // Parse each distinct text once (copies of one commit are byte-identical on every PV).
+  const parsed = new Map<string, { doc: ConfigDocument; vgName: string; vgId: string; seqno: number } | LvmkitError>();
+  const byVgId = new Map<string, MetadataCopy[]>();
+  for (const pv of result.pvs) {
+    for (const mda of pv.mdas) {
+      if (mda.ignored || mda.text === undefined || !mda.textCrcOk) continue;
+      const key = `${mda.textCrc}:${mda.textSize}`;
+      let p = parsed.get(key);
+      if (!p) {
+        p = parseCopy(mda);
+        parsed.set(key, p);
+      }
+      if (p instanceof LvmkitError) { result.warnings.push(`${p.message}; using the other metadata copies`); continue; }
+      const copy: MetadataCopy = { pv, mda, ...p };
+      const list = byVgId.get(p.vgId);
+      if (list) list.push(copy); else byVgId.set(p.vgId, [copy]);
+    }
+  }
+  const claimed = new Set<ScannedPv>();
+  for (const copies of byVgId.values()) {
+    const vg = buildVg(copies, result);
+    if (!vg) continue;
+    result.vgs.push(vg);
+    for (const pv of vg.pvs.values()) claimed.add(pv);
+  }
+  result.vgs.sort((a, b) => (a.vg.name < b.vg.name ? -1 : a.vg.name > b.vg.name ? 1 : 0));
+  for (const pv of result.pvs) {
+    if (claimed.has(pv)) continue;
+    result.orphans.push(pv);
+    if (pv.label.extFlags & PV_EXT_USED) {
+      const hasText = pv.mdas.some((m) => m.text !== undefined);
+      if (!hasText) result.warnings.push(`${pv.device.name}: PV ${pv.label.pvUuid} is marked as used by a VG, but no metadata of its VG was found on the devices given`);
+    }
+  }
+}
+
+function parseCopy(mda: MdaRead): { doc: ConfigDocument; vgName: string; vgId: string; seqno: number } | LvmkitError {
+  const source = `${mda.file} (metadata at offset ${mda.areaOffset + mda.textOffset})`;
+  try {
+    const doc = parseConfig(mda.text!, source);
+    const vgSec = doc.children.find((c): c is ConfigSection => c.kind === 'section');
+    if (!vgSec) return new LvmkitError('EMETADATA', `${source}: no volume group section in the metadata text`);
+    const id = vgSec.children.find((c) => c.kind === 'setting' && c.key === 'id');
+    const seq = vgSec.children.find((c) => c.kind === 'setting' && c.key === 'seqno');
+    if (!id || id.kind !== 'setting' || typeof id.value !== 'string') return new LvmkitError('EMETADATA', `${source}: VG ${vgSec.name}: missing required setting "id"`);
+    if (!seq || seq.kind !== 'setting' || typeof seq.value !== 'number') return new LvmkitError('EMETADATA', `${source}: VG ${vgSec.name}: missing required setting "seqno"`);
+    return { doc, vgName: vgSec.name, vgId: id.value, seqno: seq.value };
+  } catch (e) {
+    if (isLvmkitError(e)) return e;
+    throw e;
+  }
+}
+
+function buildVg(copies: MetadataCopy[], result: ScanResult): ScannedVg | undefined {
+  copies.sort((a, b) => b.seqno - a.seqno);
+  const newest = copies[0];
+  for (const c of copies) {
+    if (c.seqno === newest.seqno && (c.mda.textCrc !== newest.mda.textCrc || c.mda.textSize !== newest.mda.textSize)) {
+      result.warnings.push(`scan of VG ${newest.vgName} from ${c.pv.device.name} found mda_checksum ${crcHex(c.mda.textCrc ?? 0).slice(2)} mda_size ${c.mda.textSize} vs ${crcHex(newest.mda.textCrc ?? 0).slice(2)} ${newest.mda.textSize} (same seqno ${newest.seqno}, different text): using the copy on ${newest.pv.device.name}`);
+    } else if (c.seqno < newest.seqno) {
+      result.warnings.push(`ignoring metadata seqno ${c.seqno} on ${c.pv.device.name} for seqno ${newest.seqno} on ${newest.pv.device.name} for VG ${newest.vgName}.`);
+    }
+  }
+  if (copies.some((c) => c.seqno < newest.seqno)) result.warnings.push(`Inconsistent metadata found for VG ${newest.vgName}.`);
+  const source = `${newest.mda.file} (metadata at offset ${newest.mda.areaOffset + newest.mda.textOffset})`;
+  let vg: VolumeGroup;
+  try {
+    vg = vgFromConfig(newest.doc, { source, codecs: lookupSegtype });
+    const problems = validateVg(vg);
+    for (const p of problems.filter((x) => x.severity === 'warning')) result.warnings.push(p.message);
+    const errors = problems.filter((x) => x.severity === 'error');
+    if (errors.length) {
+      throw new LvmkitError('EVALIDATE', `${source}: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}`);
+    }
+  } catch (e) {
+    if (!isLvmkitError(e)) throw e;
+    result.errors.push(e);
+    return undefined;
+  }
+  const byUuid = new Map<string, ScannedPv>();
+  for (const pv of result.pvs) {
+    const prev = byUuid.get(pv.label.pvUuid);
+    if (prev) {
+      result.warnings.push(`Not using device ${pv.device.name} for PV ${pv.label.pvUuid}: duplicate of ${prev.device.name}.`);
+      continue;
+    }
+    byUuid.set(pv.label.pvUuid, pv);
+  }
+  const pvs = new Map<string, ScannedPv>();
+  const missingPvIds: string[] = [];
+  for (const pv of vg.pvs) {
+    const found = byUuid.get(pv.id);
+    if (found) pvs.set(pv.id, found);
+    else {
+      missingPvIds.push(pv.id);
+      result.warnings.push(`Couldn't find device with uuid ${pv.id}.`);
+      result.warnings.push(`VG ${vg.name} is missing PV ${pv.id} (last written to ${pv.deviceHint ?? '[unknown]'}).`);
+    }
+  }
+  return { vg, copy: newest, copies, pvs, missingPvIds };
+}

@@ -1,0 +1,114 @@
+/**
+ * Typed access to config-tree settings for the model builder, with errors that name the
+ * source and line:column of the offending item ("vg.txt:12:1: pe_count: expected an integer").
+ */
+import { LvmkitError } from '../errors.js';
+import {
+  ConfigBareWord, ConfigFloat, ConfigSingleQuoted,
+  type ConfigItem, type ConfigScalar, type ConfigSection, type ConfigSetting, type ConfigValue, type Position,
+} from '../metadata/config-tree.js';
+
+export function where(source: string, pos: Position | undefined): string {
+  return pos ? `${source}:${pos.line}:${pos.column}` : source;
+}
+
+export function metadataError(source: string, pos: Position | undefined, msg: string): LvmkitError {
+  return new LvmkitError('EMETADATA', `${where(source, pos)}: ${msg}`);
+}
+
+/** Reads the settings of one section; remembers which keys were consumed so the rest can be kept as `extra`. */
+export class SectionReader {
+  private readonly byKey = new Map<string, ConfigSetting>();
+  private readonly used = new Set<ConfigItem>();
+  constructor(readonly sec: ConfigSection, readonly source: string, readonly what: string) {
+    for (const c of sec.children) {
+      // LVM2 uses the first of duplicate keys in on-disk metadata.
+      if (c.kind === 'setting' && !this.byKey.has(c.key)) this.byKey.set(c.key, c);
+    }
+  }
+
+  has(key: string): boolean { return this.byKey.has(key); }
+
+  private take(key: string): ConfigSetting | undefined {
+    const s = this.byKey.get(key);
+    if (s) this.used.add(s);
+    return s;
+  }
+
+  markUsed(item: ConfigItem): void { this.used.add(item); }
+
+  private fail(s: ConfigSetting | undefined, msg: string): never {
+    throw metadataError(this.source, s?.pos ?? this.sec.pos, `${this.what}: ${msg}`);
+  }
+
+  private missing(key: string): never {
+    this.fail(undefined, `missing required setting "${key}"`);
+  }
+
+  int(key: string): number;
+  int(key: string, optional: true): number | undefined;
+  int(key: string, optional?: boolean): number | undefined {
+    const s = this.take(key);
+    if (!s) return optional ? undefined : this.missing(key);
+    const v = s.value;
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+    if (typeof v === 'bigint') this.fail(s, `${key} = ${v} is out of range`);
+    return this.fail(s, `${key}: expected an integer, found ${describeValue(v)}`);
+  }
+
+  /** An unsigned integer stored by LVM2 as u32 (`bits` 32) or u64 (`bits` 64): negative or too large is refused. */
+  uint(key: string, bits: 32 | 64): number;
+  uint(key: string, bits: 32 | 64, optional: true): number | undefined;
+  uint(key: string, bits: 32 | 64, optional?: boolean): number | undefined {
+    const v = optional ? this.int(key, true) : this.int(key);
+    if (v === undefined) return undefined;
+    const max = bits === 32 ? 0xffffffff : Number.MAX_SAFE_INTEGER;
+    if (v < 0 || v > max) this.fail(this.byKey.get(key), `${key} = ${v} is out of range (0..${max})`);
+    return v;
+  }
+
+  str(key: string): string;
+  str(key: string, optional: true): string | undefined;
+  str(key: string, optional?: boolean): string | undefined {
+    const s = this.take(key);
+    if (!s) return optional ? undefined : this.missing(key);
+    const v = s.value;
+    if (typeof v === 'string') return v;
+    if (v instanceof ConfigSingleQuoted || v instanceof ConfigBareWord) return v.value;
+    return this.fail(s, `${key}: expected a string, found ${describeValue(v)}`);
+  }
+
+  strList(key: string): string[];
+  strList(key: string, optional: true): string[] | undefined;
+  strList(key: string, optional?: boolean): string[] | undefined {
+    const s = this.take(key);
+    if (!s) return optional ? undefined : this.missing(key);
+    if (!Array.isArray(s.value)) return this.fail(s, `${key}: expected a list of strings, found ${describeValue(s.value)}`);
+    return s.value.map((e) => {
+      if (typeof e === 'string') return e;
+      if (e instanceof ConfigSingleQuoted) return e.value;
+      return this.fail(s, `${key}: expected a list of strings, found element ${describeValue(e)}`);
+    });
+  }
+
+  /** The raw setting (marked used), for type-specific handling. */
+  raw(key: string): ConfigSetting | undefined { return this.take(key); }
+
+  /** Items not consumed so far, in source order (kept and written back unchanged). */
+  rest(exclude: (item: ConfigItem) => boolean = () => false): ConfigItem[] {
+    return this.sec.children.filter((c) => !this.used.has(c) && !exclude(c));
+  }
+}
+
+export function describeValue(v: ConfigValue): string {
+  if (Array.isArray(v)) return 'a list';
+  return describeScalar(v);
+}
+
+export function describeScalar(v: ConfigScalar): string {
+  if (typeof v === 'string') return `string "${v}"`;
+  if (typeof v === 'number' || typeof v === 'bigint') return `number ${v}`;
+  if (v instanceof ConfigFloat) return `number ${v.raw}`;
+  if (v instanceof ConfigSingleQuoted) return `string '${v.value}'`;
+  return `word ${v.value}`;
+}

@@ -1,0 +1,41 @@
+/** LVM2's rules for VG, LV and tag names (§11.1 of the format reference). */
+
+const NAME_RE = /^[a-zA-Z0-9+_.-]+$/;
+const TAG_RE = /^[A-Za-z0-9_+.\-/=!:&#]+$/;
+const RESERVED_LV_PREFIXES = ['snapshot', 'pvmove'];
+const RESERVED_LV_SUBSTRINGS = ['_cdata', '_cmeta', '_corig', '_cpool', '_cvol', '_wcorig', '_mimage', '_mlog', '_rimage',
+  '_rmeta', '_tdata', '_tmeta', '_vdata', '_imeta', '_iorig', '_pmspare', '_vorigin'];
+
+/** Returns why `name` is not a valid VG/LV name, or undefined when it is. */
+export function nameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'name is empty';
+  if (name === '.' || name === '..') return `name "${name}" is not allowed`;
+  if (name.startsWith('-')) return `name "${name}" starts with "-"`;
+  if (!NAME_RE.test(name)) return `name "${name}" contains invalid character, valid set includes: [a-zA-Z0-9.-_+]`;
+  return undefined;
+}
+
+export function vgNameProblem(name: string): string | undefined {
+  const p = nameProblem(name);
+  if (p) return p;
+  if (name.length > 127) return `name "${name.slice(0, 20)}..." length ${name.length} exceeds maximum limit of 127`;
+  return undefined;
+}
+
+/** LV names: name rules, reserved prefixes/substrings, and len(vg)+len(lv) <= 124. Hidden sub-LVs are checked by the caller. */
+export function lvNameProblem(name: string, vgName: string, { internal = false } = {}): string | undefined {
+  const p = nameProblem(name);
+  if (p) return p;
+  if (!internal) {
+    for (const pre of RESERVED_LV_PREFIXES) if (name.startsWith(pre)) return `names starting "${pre}" are reserved`;
+    for (const sub of RESERVED_LV_SUBSTRINGS) if (name.includes(sub)) return `names including "${sub}" are reserved`;
+  }
+  if (vgName.length + name.length + 3 >= 128) return `LV name "${vgName}/${name}" length ${vgName.length + name.length + 1} is not supported`;
+  return undefined;
+}
+
+export function tagProblem(tag: string): string | undefined {
+  if (!tag.length) return 'tag is empty';
+  if (!TAG_RE.test(tag)) return `tag "${tag}" contains invalid character, valid set includes: [A-Za-z0-9_+.-/=!:&#]`;
+  return undefined;
+}

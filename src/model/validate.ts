@@ -1,0 +1,73 @@
+/**
+ * Semantic checks of a VG model, each naming the objects involved: segments outside a PV's extents,
+ * two segments on the same extents, segment/stripe counts that do not fit, bad names, duplicate ids.
+ * (Syntax-level problems - unknown PV references, gaps or overlaps inside an LV, segment_count that
+ * disagrees - are refused earlier, by the builder, as LVM2 refuses them when it reads.)
+ */
+import { lvNameProblem, tagProblem, vgNameProblem } from './names.js';
+import type { PhysicalVolume, VolumeGroup } from './types.js';
+
+export interface ValidationIssue {
+  severity: 'error' | 'warning';
+  code: 'name' | 'pv-range' | 'pv-overlap' | 'stripes' | 'duplicate' | 'extent-size' | 'tag';
+  message: string;
+}
+
+interface Extent { start: number; end: number; owner: string }
+
+export function validateVg(vg: VolumeGroup): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const err = (code: ValidationIssue['code'], message: string) => issues.push({ severity: 'error', code, message });
+  const warn = (code: ValidationIssue['code'], message: string) => issues.push({ severity: 'warning', code, message });
+
+  const vgp = vgNameProblem(vg.name);
+  if (vgp) err('name', `VG ${vg.name}: ${vgp}`);
+  if (vg.extentSize === 0) err('extent-size', `VG ${vg.name}: extent_size is 0`);
+  for (const t of vg.tags) { const p = tagProblem(t); if (p) warn('tag', `VG ${vg.name}: ${p}`); }
+
+  const pvIds = new Set<string>();
+  for (const pv of vg.pvs) {
+    if (pvIds.has(pv.id)) err('duplicate', `VG ${vg.name}: PV uuid ${pv.id} is listed twice`);
+    pvIds.add(pv.id);
+  }
+  const lvNames = new Set<string>();
+  const used = new Map<PhysicalVolume, Extent[]>();
+  for (const lv of vg.lvs) {
+    const hidden = !lv.status.includes('VISIBLE');
+    if (lvNames.has(lv.name)) err('duplicate', `VG ${vg.name}: LV name ${lv.name} is used twice`);
+    lvNames.add(lv.name);
+    const np = lvNameProblem(lv.name, vg.name, { internal: hidden });
+    if (np) err('name', `LV ${vg.name}/${lv.name}: ${np}`);
+    for (const seg of lv.segments) {
+      const segName = `LV ${vg.name}/${lv.name} segment at extent ${seg.startExtent}`;
+      const n = seg.areas.length;
+      if (n === 0) continue;
+      if (seg.type === 'striped' && seg.extentCount % n !== 0) {
+        err('stripes', `${segName}: extent_count ${seg.extentCount} is not a multiple of stripe_count ${n}`);
+        continue;
+      }
+      const len = seg.type === 'striped' ? seg.extentCount / n : seg.extentCount;
+      for (const a of seg.areas) {
+        if (a.kind !== 'pv') continue;
+        if (a.pe + len > a.pv.peCount) {
+          err('pv-range', `${segName}: extents ${a.pe}-${a.pe + len - 1} on ${a.pv.key} (${a.pv.id}) lie outside its ${a.pv.peCount} extents`);
+        }
+        let list = used.get(a.pv);
+        if (!list) used.set(a.pv, (list = []));
+        list.push({ start: a.pe, end: a.pe + len, owner: `${lv.name}` });
+      }
+    }
+  }
+  for (const [pv, list] of used) {
+    list.sort((a, b) => a.start - b.start || a.end - b.end);
+    let reach = list[0];
+    for (let i = 1; i < list.length; i++) {
+      const b = list[i];
+      if (b.start < reach.end) {
+        err('pv-overlap', `VG ${vg.name}: LV ${reach.owner} and LV ${b.owner} both use extents ${b.start}-${Math.min(reach.end, b.end) - 1} of ${pv.key} (${pv.id})`);
+      }
+      if (b.end > reach.end) reach = b;
+    }
+  }
+  return issues;
+}
