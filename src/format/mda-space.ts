@@ -1,12 +1,14 @@
 /**
- * Free space in a metadata area as LVM2 reports it (pv_mda_free, vg_mda_free): the buffer after the
- * header must hold the current text and a new one, so half of what the current text leaves is free.
+ * Free space in a metadata area as LVM2 2.03 reports it (pv_mda_free, vg_mda_free): the buffer after
+ * the header must hold the current text and a new one, so half of what the current text leaves is free.
+ * LVM2 2.03 counts the current text as its size + 511 bytes (not rounded to a sector); checked against
+ * real `pvs -o pv_mda_free` for text sizes 731, 1044, 1323, 1602, 1881, 2160 and 2194.
  */
 import { MDA_HEADER_SIZE, SECTOR_SIZE } from './layout.js';
 
 export function mdaFreeBytes(areaSize: number, textSize: number): number {
   const buffer = areaSize - MDA_HEADER_SIZE;
-  const usage = textSize + SECTOR_SIZE - (textSize % SECTOR_SIZE);
+  const usage = textSize + SECTOR_SIZE - 1;
   if (usage * 2 >= buffer) return 0;
-  return Math.floor((buffer - 2 * usage) / 2 / SECTOR_SIZE) * SECTOR_SIZE;
+  return Math.floor(Math.floor((buffer - 2 * usage) / 2) / SECTOR_SIZE) * SECTOR_SIZE;
 }
