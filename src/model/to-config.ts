@@ -53,7 +53,9 @@ export function vgToConfig(vg: VolumeGroup, opts: ToConfigOptions): ConfigDocume
   const vgSec = section(vg.name, items, { blankLinesBeforeClose: lvSections.length || vg.historicalLvs ? 1 : 2 });
 
   const header = opts.header ?? vg.header;
-  return { kind: 'document', children: file ? [...header, { ...vgSec, blankLinesBefore: header.length ? 1 : 0 }] : [vgSec, ...header] };
+  if (file) return { kind: 'document', children: [...header, { ...vgSec, blankLinesBefore: header.length ? 1 : 0 }] };
+  // On disk the header block follows the VG; its last line (creation_time's ctime comment) ends in a blank line.
+  return { kind: 'document', children: [vgSec, ...header], trailingBlankLines: header.length ? 1 : 0 };
 }
 
 /** LVM2 writes visible LVs first; snapshot COW LVs (no VISIBLE flag, but named by a snapshotN) count as visible. */

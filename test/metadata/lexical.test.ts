@@ -146,12 +146,12 @@ describe('arrays', () => {
   it('accepts one trailing comma, but no empty elements', () => {
     expect(value('["x1",]')).toEqual(['x1']);
     expect(value('["x1" , ]')).toEqual(['x1']);
-    expect(parseError('x = [,"a"]').message).toBe('t:1:6: expected quoted string, number, word or "]", found ","');
+    expect(parseError('x = [,"a"]').message).toBe('t:1:6: expected value or "]", found ","');
     expect(parseError('x = [,]').code).toBe('EPARSE');
     expect(parseError('x = ["a",,]').code).toBe('EPARSE');
   });
   it('cannot be nested', () => {
-    expect(parseError('x = [[1]]').message).toBe('t:1:6: expected quoted string, number, word or "]", found "["');
+    expect(parseError('x = [[1]]').message).toBe('t:1:6: expected value or "]", found "["');
   });
   it('may span lines and hold comments; keeps how many elements stand on each line', () => {
     const doc = parseConfig('stripes = [\n\t"pv0", 2,  # first\n\t"pv1", 0\n]\nraids = [\n"a",\n"b",\n"c"\n]\none = ["a",\n"b"]\n');
@@ -179,7 +179,7 @@ describe('names and keys', () => {
   });
   it('needs = or { after a name', () => {
     expect(parseError('foo { x }').message).toBe('t:1:9: expected "=" or "{", found "}"');
-    expect(parseError('foo {\n  x = \n}').message).toBe('t:3:1: expected "[", quoted string, number or word, found "}"');
+    expect(parseError('foo {\n  x = \n}').message).toBe('t:3:1: expected value, found "}"');
     expect(parseError('foo { = 1 }').message).toBe('t:1:7: expected name, quoted string or "}", found "="');
     expect(parseError('= 1').message).toBe('t:1:1: expected name, quoted string or end of input, found "="');
   });
