@@ -21,3 +21,5 @@ export { inspectImages, inspectCommand, type InspectedDevice, type InspectedMda 
 export { metadataCommand, metadataHistory, type MetadataVersion, type MetadataCommandOptions } from './commands/metadata.js';
 export type { CommandOutput } from './commands/output.js';
 export { openFileDevice, FileDevice, type OpenFileOptions } from './devices/file-device.js';
+export { commitVg, renderRawText, type CommitOptions } from './commands/commit.js';
+export { makeHeader, ctime, type HeaderInfo } from './model/header.js';

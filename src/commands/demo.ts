@@ -32,16 +32,15 @@ export async function demoCommand(o: { dir: string }): Promise<CommandOutput> {
     }
     const parts: string[] = [];
     const warnings: string[] = [];
-    const show = (p: string) => p.startsWith(work) ? join(o.dir, p.slice(work.length + 1)) : p;
-    const rename = (s: string) => s.split(work + '/').join(o.dir + '/');
-    parts.push(`# Sample images: ${images.map(show).join(', ')}\n`);
+    const shown = names.map((n) => join(o.dir, n.replace(/\.gz$/, '')));
+    parts.push(`# Sample images (gzip ones unpacked to a temporary folder): ${shown.join(', ')}\n`);
     for (const [title, kind, extra] of [
       ['pvs', 'pvs', {}], ['vgs', 'vgs', {}], ['lvs', 'lvs', {}],
       ['lvs --segments -o +seg_pe_ranges,devices', 'lvs', { segments: true, options: '+seg_pe_ranges,devices' }],
     ] as const) {
-      const r = await reportCommand(kind, { devices: images, ...extra });
-      parts.push(`$ lvmkit ${title} --devices ...\n${rename(r.stdout)}`);
-      warnings.push(...r.warnings.map(rename));
+      const r = await reportCommand(kind, { devices: images, deviceNames: shown, ...extra });
+      parts.push(`$ lvmkit ${title} --devices ${shown.join(',')}\n${r.stdout}`);
+      warnings.push(...r.warnings);
     }
     return { stdout: parts.join('\n'), warnings };
   } finally {

@@ -35,9 +35,10 @@ export interface MetadataVersion {
 }
 
 export async function metadataCommand(o: MetadataCommandOptions): Promise<CommandOutput> {
-  const scan = await scanDevices(o.devices);
+  const history = !!o.all || o.seqno !== undefined;
+  const scan = await scanDevices(o.devices, { allowUnreadable: history });
   try {
-    if (o.all || o.seqno !== undefined) {
+    if (history) {
       const versions = (await metadataHistory(scan)).filter((v) => !o.vg || v.vgName === o.vg);
       if (o.seqno !== undefined) {
         const hit = versions.find((v) => v.seqno === o.seqno && v.status !== 'damaged') ?? versions.find((v) => v.seqno === o.seqno);

@@ -11,6 +11,8 @@ import { scanDevices, type ScanResult, type ScannedPv } from './scan.js';
 
 export interface ReportCommandOptions {
   devices: string[];
+  /** Names to show for the images instead of their paths. */
+  deviceNames?: string[];
   names?: string[];
   options?: string[] | string;
   sort?: string;
@@ -25,7 +27,7 @@ export interface ReportCommandOptions {
 }
 
 export async function reportCommand(kind: 'pvs' | 'vgs' | 'lvs', o: ReportCommandOptions): Promise<CommandOutput> {
-  const scan = await scanDevices(o.devices);
+  const scan = await scanDevices(o.devices, { deviceNames: o.deviceNames });
   try {
     const fields = Array.isArray(o.options) ? o.options.join(',') : o.options;
     const opts: ReportOptions = {

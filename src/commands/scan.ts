@@ -57,14 +57,22 @@ export interface ScanResult {
   warnings: string[];
   /** VGs or devices that could not be read: reports go on without them, the command fails at the end. */
   errors: LvmkitError[];
+  /** Damaged metadata areas and unparseable texts, in scan order (each is also in `warnings`). */
+  damage: LvmkitError[];
   close(): Promise<void>;
 }
 
 export interface ScanOptions {
   /** Open the images for writing (writing verbs only). */
   write?: boolean;
-  /** Throw on the first device that is not a PV (used when a single image is inspected). */
-  strict?: boolean;
+  /** Names to show for the images instead of their paths (same order as the paths). */
+  deviceNames?: string[];
+  /**
+   * Return the scan even when PVs were found but no VG could be read from them (damaged or unparseable
+   * metadata): `lvmkit metadata --all` uses this to list the older versions a user may recover from.
+   * By default such a scan throws the first cause, as there is nothing to report.
+   */
+  allowUnreadable?: boolean;
 }
 
 export async function scanDevices(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
@@ -73,11 +81,13 @@ export async function scanDevices(paths: string[], options: ScanOptions = {}): P
   }
   const devices: BlockDevice[] = [];
   const result: ScanResult = {
-    devices, pvs: [], vgs: [], orphans: [], warnings: [], errors: [],
+    devices, pvs: [], vgs: [], orphans: [], warnings: [], errors: [], damage: [],
     close: async () => { await Promise.all(devices.map((d) => d.close())); },
   };
   try {
-    for (const path of paths) devices.push(await openFileDevice(path, { write: !!options.write }));
+    for (const [i, path] of paths.entries()) {
+      devices.push(await openFileDevice(path, { write: !!options.write, name: options.deviceNames?.[i] }));
+    }
     const whyNot: LvmkitError[] = [];
     for (const dev of devices) result.pvs.push(...(await findPvs(dev, result, whyNot)));
     if (result.pvs.length === 0) {
@@ -85,6 +95,7 @@ export async function scanDevices(paths: string[], options: ScanOptions = {}): P
       throw new LvmkitError('ENOT_PV', `no LVM2 physical volume found on ${paths.join(', ')}: ${whyNot.map((e) => e.message).join('; ')}`);
     }
     groupVgs(result);
+    if (!options.allowUnreadable) failWhenNothingReadable(result);
   } catch (e) {
     await result.close();
     throw e;
@@ -119,7 +130,10 @@ async function tryLabel(dev: BlockDevice, result: ScanResult): Promise<ScannedPv
   const mdas: MdaRead[] = [];
   for (const area of label.metadataAreas) {
     const mda = await readMetadataArea(dev, area);
-    if (mda.error) result.warnings.push(`${mda.error.message}; using the other metadata copies`);
+    if (mda.error) {
+      result.damage.push(mda.error);
+      result.warnings.push(`${mda.error.message}; using the other metadata copies`);
+    }
     mdas.push(mda);
   }
   return { device: dev, label, mdas };
@@ -138,7 +152,11 @@ function groupVgs(result: ScanResult): void {
         p = parseCopy(mda);
         parsed.set(key, p);
       }
-      if (p instanceof LvmkitError) { result.warnings.push(`${p.message}; using the other metadata copies`); continue; }
+      if (p instanceof LvmkitError) {
+        result.damage.push(p);
+        result.warnings.push(`${p.message}; using the other metadata copies`);
+        continue;
+      }
       const copy: MetadataCopy = { pv, mda, ...p };
       const list = byVgId.get(p.vgId);
       if (list) list.push(copy); else byVgId.set(p.vgId, [copy]);
@@ -160,6 +178,19 @@ function groupVgs(result: ScanResult): void {
       if (!hasText) result.warnings.push(`${pv.device.name}: PV ${pv.label.pvUuid} is marked as used by a VG, but no metadata of its VG was found on the devices given`);
     }
   }
+}
+
+/**
+ * PVs were found, but every one of them belongs to a VG whose metadata could not be read: there is nothing
+ * to report, so fail with the first cause (one line naming the file and offset) instead of printing nothing.
+ */
+function failWhenNothingReadable(result: ScanResult): void {
+  if (result.vgs.length > 0) return;
+  if (result.orphans.some((pv) => (pv.label.extFlags & PV_EXT_USED) === 0)) return;
+  const cause = result.errors[0] ?? result.damage[0];
+  if (!cause) return;
+  throw new LvmkitError(cause.code, `${cause.message}; no readable copy of the VG metadata was found (see lvmkit inspect and lvmkit metadata --all)`,
+    { file: cause.file, offset: cause.offset, cause });
 }
 
 function parseCopy(mda: MdaRead): { doc: ConfigDocument; vgName: string; vgId: string; seqno: number } | LvmkitError {

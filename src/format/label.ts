@@ -60,8 +60,9 @@ export function findLabel(scan: Uint8Array, file: string, options: ReadLabelOpti
   const sectors = Math.min(LABEL_SCAN_SECTORS, Math.floor(scan.length / SECTOR_SIZE));
   for (let n = 0; n < sectors; n++) {
     const sector = scan.subarray(n * SECTOR_SIZE, (n + 1) * SECTOR_SIZE);
+    // Only a sector that starts with LABELONE is decoded: any other bytes (a GPT header, data) are not a label.
+    if (!startsWithAscii(sector, LABEL_ID)) continue;
     const head = decodeStruct(LABEL_HEADER, sector, 0, { file, baseOffset: n * SECTOR_SIZE });
-    if (head.id !== LABEL_ID) continue;
     const at = n * SECTOR_SIZE;
     if (head.sectorXl !== n) {
       rejected ??= `label at offset ${at} says it is for sector ${head.sectorXl}`;
@@ -191,4 +192,9 @@ function writeLocnList(sector: Uint8Array, at: number, list: DiskLocn[]): number
 
 function need(end: number): void {
   if (end > SECTOR_SIZE) throw new RangeError('pv_header lists do not fit in the label sector');
+}
+
+function startsWithAscii(bytes: Uint8Array, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (bytes[i] !== text.charCodeAt(i)) return false;
+  return true;
 }
