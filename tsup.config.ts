@@ -21,6 +21,8 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     noExternal: [/.*/],
+    // Start-up time is part of the product: a minified bundle parses faster.
+    minify: true,
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __lvmkitCreateRequire } from 'node:module';\nconst require = __lvmkitCreateRequire(import.meta.url);" },
   },
 ]);

@@ -16,7 +16,7 @@ const EXIT_INVALID = 3;     // LVM2's EINVALID_CMD_LINE
 
 function devicesOption<T>(y: Argv<T>) {
   return y.option('devices', {
-    type: 'string', array: true, requiresArg: true,
+    type: 'string', requiresArg: true,
     describe: 'Image files to use, comma separated (repeatable), like LVM2\'s --devices',
   });
 }
@@ -24,7 +24,7 @@ function devicesOption<T>(y: Argv<T>) {
 function reportOptions<T>(y: Argv<T>) {
   return devicesOption(y)
     .positional('names', { type: 'string', array: true, describe: 'VG, VG/LV or PV names to report on' })
-    .option('options', { alias: 'o', type: 'string', array: true, requiresArg: true, describe: 'Fields to report (+field adds to the defaults)' })
+    .option('options', { alias: 'o', type: 'string', requiresArg: true, describe: 'Fields to report (+field adds to the defaults)' })
     .option('sort', { alias: 'O', type: 'string', requiresArg: true, describe: 'Sort keys (-field for descending)' })
     .option('reportformat', { type: 'string', choices: ['basic', 'json', 'json_std'], describe: 'Output format' })
     .option('units', { type: 'string', requiresArg: true, describe: 'Units: r R h H b B s S k K m M g G t T p P e E' })
@@ -82,7 +82,7 @@ function main(argv: string[]): Promise<unknown> | unknown {
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg, err, y) => {
       if (err) throw err;
-      process.stderr.write(`lvmkit: ${msg}\nRun "lvmkit --help" for usage.\n`);
+      process.stderr.write(`lvmkit: ${msg} (run "lvmkit --help" for usage)\n`);
       process.exit(EXIT_INVALID);
     })
     .parseAsync();
