@@ -26,7 +26,8 @@ export type ErrorCode =
   | 'EVG_NOT_FOUND'
   | 'ELV_NOT_FOUND'
   | 'EINCONSISTENT'       // metadata copies disagree in a way we must not guess about
-  | 'EARGS'               // bad command-line arguments
+  | 'EARGS'               // bad command-line arguments (exit 3, as LVM2's EINVALID_CMD_LINE)
+  | 'EREPORT_FIELDS'      // unknown or incompatible report fields (LVM2 exits 5 for these)
   | 'EUNSUPPORTED';
 
 export class LvmkitError extends Error {

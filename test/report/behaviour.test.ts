@@ -32,7 +32,7 @@ function rowsOf(stdout: string): Record<string, unknown>[] {
 
 describe('argument errors', () => {
   it('unknown field, as LVM2 words it', () => {
-    expect(errorOf(() => runReport(MAIN, { kind: 'lvs', fields: 'lv_name,foo' }))).toEqual({ code: 'EARGS', message: 'Unrecognised field: foo' });
+    expect(errorOf(() => runReport(MAIN, { kind: 'lvs', fields: 'lv_name,foo' }))).toEqual({ code: 'EREPORT_FIELDS', message: 'Unrecognised field: foo' });
     // names are not trimmed (LVM2 rejects " lv_name" too)
     expect(errorOf(() => runReport(MAIN, { kind: 'lvs', fields: ' lv_name' })).message).toBe('Unrecognised field:  lv_name');
     expect(errorOf(() => runReport(MAIN, { kind: 'lvs', sort: 'lv_foo' })).message).toBe('Unrecognised field: lv_foo');
@@ -45,7 +45,7 @@ describe('argument errors', () => {
   });
   it('LV and PV fields together', () => {
     expect(errorOf(() => runReport(MAIN, { kind: 'lvs', fields: 'lv_name,pv_name' }))).toEqual({
-      code: 'EARGS', message: 'Can\'t report LV and PV fields at the same time in report type "lv".',
+      code: 'EREPORT_FIELDS', message: 'Can\'t report LV and PV fields at the same time in report type "lv".',
     });
     expect(errorOf(() => runReport(MAIN, { kind: 'lvs', segments: true, fields: 'lv_name,pv_name' })).message)
       .toBe('Can\'t report LV and PV fields at the same time in report type "seg".');

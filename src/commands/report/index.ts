@@ -47,7 +47,7 @@ function resolveName(name: string, prefix: string): FieldDef[] {
   const all = /^(pv|vg|lv|seg|pvseg)_all$/i.exec(name);
   if (all) return fieldsOfType(all[1]!.toLowerCase() as FieldType);
   const f = findField(name, prefix);
-  if (!f) throw new LvmkitError('EARGS', `Unrecognised field: ${name}`);
+  if (!f) throw new LvmkitError('EREPORT_FIELDS', `Unrecognised field: ${name}`);
   return [f];
 }
 
@@ -76,12 +76,12 @@ function reportType(o: ReportOptions, fields: FieldDef[]): ReportType {
   if (o.kind === 'pvs') return o.segments || has('lv') || has('seg') || has('pvseg') ? 'pvseg' : 'pv';
   if (o.kind === 'lvs') {
     const t: ReportType = o.segments || has('seg') ? 'seg' : 'lv';
-    if (has('pv')) throw new LvmkitError('EARGS', `Can't report LV and PV fields at the same time in report type "${t}".`);
+    if (has('pv')) throw new LvmkitError('EREPORT_FIELDS', `Can't report LV and PV fields at the same time in report type "${t}".`);
     return t;
   }
   if (has('pvseg')) return 'pvseg';
   if (has('pv') && (has('lv') || has('seg'))) {
-    throw new LvmkitError('EARGS', 'Can\'t report LV and PV fields at the same time in report type "vg".');
+    throw new LvmkitError('EREPORT_FIELDS', 'Can\'t report LV and PV fields at the same time in report type "vg".');
   }
   if (has('seg')) return 'seg';
   if (has('lv')) return 'lv';
@@ -197,7 +197,7 @@ function sortKeys(o: ReportOptions): SortKey[] {
     const desc = s[0] === '-';
     const name = s[0] === '-' || s[0] === '+' ? s.slice(1) : s;
     const field = findField(name, prefix);
-    if (!field) throw new LvmkitError('EARGS', `Unrecognised field: ${name}`);
+    if (!field) throw new LvmkitError('EREPORT_FIELDS', `Unrecognised field: ${name}`);
     return { field, desc };
   });
 }
