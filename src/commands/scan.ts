@@ -132,7 +132,7 @@ async function tryLabel(dev: BlockDevice, result: ScanResult): Promise<ScannedPv
     const mda = await readMetadataArea(dev, area);
     if (mda.error) {
       result.damage.push(mda.error);
-      result.warnings.push(`${mda.error.message}; using the other metadata copies`);
+      result.warnings.push(`${mda.error.message}; this copy is not used`);
     }
     mdas.push(mda);
   }
@@ -154,7 +154,7 @@ function groupVgs(result: ScanResult): void {
       }
       if (p instanceof LvmkitError) {
         result.damage.push(p);
-        result.warnings.push(`${p.message}; using the other metadata copies`);
+        result.warnings.push(`${p.message}; this copy is not used`);
         continue;
       }
       const copy: MetadataCopy = { pv, mda, ...p };
