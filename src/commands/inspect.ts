@@ -51,23 +51,22 @@ export async function inspectImages(paths: string[]): Promise<InspectedDevice[]>
       const info = await inspectDevice(dev);
       let parts: PartitionInfo[] = [];
       try { parts = await listPartitions(dev); } catch (e) { if (!isLvmkitError(e)) throw e; info.error ??= e.message; }
+      out.push(info);
       if (parts.length) {
         info.partitions = parts.map((p) => ({ index: p.index, start: p.start, size: p.size, type: typeof p.type === 'number' ? `0x${p.type.toString(16).padStart(2, '0')}` : p.type, scheme: p.scheme }));
+        // A PV on the whole image hides the partition table, as for LVM2; otherwise show each PV partition.
         if (!info.label) {
           for (const p of parts.filter((x) => !x.extended)) {
             const sub = await inspectDevice(new SubDevice(dev, p.start, p.size, `${dev.name}:p${p.index}`));
-            if (sub.label) out.push(info, sub);
+            if (sub.label) out.push(sub);
           }
-          if (out[out.length - 1] !== info) out.push(info);
-          continue;
         }
       }
-      out.push(info);
     } finally {
       await dev.close();
     }
   }
-  return [...new Set(out)];
+  return out;
 }
 
 async function inspectDevice(dev: BlockDevice): Promise<InspectedDevice> {

@@ -58,7 +58,10 @@ export function vgToConfig(vg: VolumeGroup, opts: ToConfigOptions): ConfigDocume
   return { kind: 'document', children: [vgSec, ...header], trailingBlankLines: header.length ? 1 : 0 };
 }
 
-/** LVM2 writes visible LVs first; snapshot COW LVs (no VISIBLE flag, but named by a snapshotN) count as visible. */
+/**
+ * LVM2 writes visible LVs first, then hidden ones. (LVM2 also counts a snapshot's COW LV as visible; that
+ * case is not handled yet: such an LV would be written among the hidden ones.)
+ */
 function isOutputVisible(lv: LogicalVolume): boolean {
   return lv.status.includes('VISIBLE');
 }

@@ -9,7 +9,7 @@ import type { SegmentArea } from '../model/types.js';
 
 export function decodeAreaPairs(s: ConfigSetting | undefined, key: string, count: number, r: SectionReader,
   ctx: SegmentDecodeContext): SegmentArea[] {
-  const where = `${r.what}`;
+  const where = r.what;
   if (!s) throw metadataError(ctx.source, r.sec.pos, `${where}: missing required setting "${key}"`);
   if (!Array.isArray(s.value)) throw metadataError(ctx.source, s.pos, `${where}: ${key} must be a list`);
   const v = s.value;
@@ -33,7 +33,8 @@ export function decodeAreaPairs(s: ConfigSetting | undefined, key: string, count
   return areas;
 }
 
-export function encodeAreaPairs(key: string, areas: SegmentArea[], ctx: SegmentEncodeContext, _perLine = 1): ConfigSetting {
+/** Written one pair per line, as LVM2 does. */
+export function encodeAreaPairs(key: string, areas: SegmentArea[], ctx: SegmentEncodeContext): ConfigSetting {
   const value: (string | number)[] = [];
   for (const a of areas) {
     if (a.kind === 'pv') value.push(ctx.pvKey(a.pv), a.pe);

@@ -7,6 +7,7 @@
  */
 import { type ConfigItem, setting } from '../metadata/config-tree.js';
 import type { SegmentCodec } from '../model/segment-codec.js';
+import { metadataError } from '../model/config-access.js';
 import { decodeAreaPairs, encodeAreaPairs } from './areas.js';
 
 export const stripedCodec: SegmentCodec = {
@@ -17,15 +18,14 @@ export const stripedCodec: SegmentCodec = {
     const stripes = r.raw('stripes');
     seg.areas = decodeAreaPairs(stripes, 'stripes', count, r, ctx);
     if (count > 1 && seg.stripeSize === undefined) {
-      // LVM2 requires stripe_size for more than one stripe.
-      r.int('stripe_size');
+      throw metadataError(ctx.source, r.sec.pos, `${r.what}: missing required setting "stripe_size" (stripe_count is ${count})`);
     }
     seg.body = r.rest();
   },
   encode(seg, ctx) {
     const items: ConfigItem[] = [setting('stripe_count', seg.areas.length)];
     if (seg.areas.length > 1) items.push(setting('stripe_size', seg.stripeSize ?? 0));
-    items.push(encodeAreaPairs('stripes', seg.areas, ctx, 1));
+    items.push(encodeAreaPairs('stripes', seg.areas, ctx));
     return [...items, ...seg.body];
   },
   canMerge(a, b) {
