@@ -28,6 +28,12 @@ export type ErrorCode =
   | 'EINCONSISTENT'       // metadata copies disagree in a way we must not guess about
   | 'EARGS'               // bad command-line arguments (exit 3, as LVM2's EINVALID_CMD_LINE)
   | 'EREPORT_FIELDS'      // unknown or incompatible report fields (LVM2 exits 5 for these)
+  // writing verbs
+  | 'ELOCKED'             // another lvmkit writer holds one of the images
+  | 'ENOSPACE'            // not enough free extents (or metadata area space) for the request
+  | 'EEXISTS'             // name already in use, or a device already holds an LVM label / filesystem
+  | 'EIN_USE'             // PV still has allocated extents, LV in use, ...
+  | 'EMISSING_PV'         // the VG has missing PVs: refuse to change it
   | 'EUNSUPPORTED';
 
 export class LvmkitError extends Error {

@@ -35,13 +35,24 @@ export function renderRawText(vg: VolumeGroup, o: CommitOptions): string {
   return printConfig(vgToConfig(vg, { flavour: 'raw', codecs: lookupSegtype, header }), { flavour: 'raw' });
 }
 
-interface PlannedArea { pv: ScannedPv; headerOffset: number; header: Uint8Array; writes: DeviceWrite[] }
+export interface PlannedArea { pv: ScannedPv; headerOffset: number; header: Uint8Array; writes: DeviceWrite[] }
 
-/** Write `vg` (whose seqno the caller has already raised) to every in-use metadata area of `pvs`. */
-export async function commitVg(vg: VolumeGroup, pvs: ScannedPv[], o: CommitOptions): Promise<void> {
+/** What a commit will write: every text piece, then every header. Computing it writes nothing. */
+export interface CommitPlan {
+  vg: VolumeGroup;
+  /** Bytes of the stored text (with its trailing NUL). */
+  textSize: number;
+  areas: PlannedArea[];
+}
+
+/**
+ * Plan writing `vg` (whose seqno the caller has already raised) to every in-use metadata area of `pvs`.
+ * Fails, before anything is written, when an area is unreadable or too small for the new text.
+ */
+export function planCommit(vg: VolumeGroup, pvs: ScannedPv[], o: CommitOptions): CommitPlan {
   const stored = encodeMetadataText(renderRawText(vg, o));
   const checksum = lvmCrc(stored);
-  const plan: PlannedArea[] = [];
+  const areas: PlannedArea[] = [];
   for (const pv of pvs) {
     for (const mda of pv.mdas) {
       if (mda.ignored) continue;
@@ -53,18 +64,27 @@ export async function commitVg(vg: VolumeGroup, pvs: ScannedPv[], o: CommitOptio
         start: mda.areaOffset, size: mda.areaSize,
         slots: [{ offset: loc.offset, size: stored.length, checksum, flags: 0 }],
       });
-      plan.push({ pv, headerOffset: mda.areaOffset, header, writes: metadataTextWrites(mda.areaOffset, loc, stored) });
+      areas.push({ pv, headerOffset: mda.areaOffset, header, writes: metadataTextWrites(mda.areaOffset, loc, stored) });
     }
   }
-  if (!plan.length) throw new LvmkitError('EMETADATA', `VG ${vg.name}: no metadata area in use on its PVs; refusing to write`);
-  // 1. every new text, after the current copies; 2. sync; 3. every header; 4. sync.
-  for (const a of plan) for (const w of a.writes) await a.pv.device.write(w.offset, w.data);
-  await syncAll(plan);
-  for (const a of plan) await a.pv.device.write(a.headerOffset, a.header);
-  await syncAll(plan);
+  if (!areas.length) throw new LvmkitError('EMETADATA', `VG ${vg.name}: no metadata area in use on its PVs; refusing to write`);
+  return { vg, textSize: stored.length, areas };
 }
 
-async function syncAll(plan: PlannedArea[]): Promise<void> {
-  const devs = new Set(plan.map((a) => a.pv.device));
+/** Carry out a plan: 1. every new text, after the current copies; 2. sync; 3. every header; 4. sync. */
+export async function executeCommit(plan: CommitPlan): Promise<void> {
+  for (const a of plan.areas) for (const w of a.writes) await a.pv.device.write(w.offset, w.data);
+  await syncAll(plan.areas);
+  for (const a of plan.areas) await a.pv.device.write(a.headerOffset, a.header);
+  await syncAll(plan.areas);
+}
+
+/** Write `vg` (whose seqno the caller has already raised) to every in-use metadata area of `pvs`. */
+export async function commitVg(vg: VolumeGroup, pvs: ScannedPv[], o: CommitOptions): Promise<void> {
+  await executeCommit(planCommit(vg, pvs, o));
+}
+
+async function syncAll(areas: PlannedArea[]): Promise<void> {
+  const devs = new Set(areas.map((a) => a.pv.device));
   for (const d of devs) await d.sync();
 }

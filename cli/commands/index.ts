@@ -1,0 +1,15 @@
+/**
+ * Every verb of the CLI, in the order `lvmkit --help` lists them. One module per verb (or verb group)
+ * under cli/commands/; add a new verb here.
+ */
+import type { Verb } from '../shared.js';
+import { pvsVerb, vgsVerb, lvsVerb } from './report.js';
+import { inspectVerb } from './inspect.js';
+import { metadataVerb } from './metadata.js';
+import { demoVerb } from './demo.js';
+
+export const verbs: Verb[] = [
+  pvsVerb, vgsVerb, lvsVerb,
+  inspectVerb, metadataVerb,
+  demoVerb,
+];
