@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 // Two bundles: the library (with type declarations) and the CLI.
-// The CLI is one self-contained ESM file so node's start-up reads as few modules as possible.
+// The CLI is self-contained ESM (no node_modules lookups at start-up): an entry file plus chunks.
 export default defineConfig([
   {
     entry: { index: 'src/index.ts' },
@@ -15,9 +15,13 @@ export default defineConfig([
   {
     entry: { cli: 'cli/main.ts' },
     format: ['esm'],
+    // yargs (and the verbs) go to a chunk loaded only when the fast path of cli/main.ts does not apply.
+    splitting: true,
+    esbuildOptions(o) { o.chunkNames = 'cli-[name]-[hash]'; },
+    // Remove the chunks of earlier builds (their names carry a hash), never the library's files.
+    clean: ['cli-*.js'],
     dts: false,
     sourcemap: false,
-    clean: false,
     target: 'node20',
     platform: 'node',
     noExternal: [/.*/],

@@ -1,37 +1,21 @@
 /**
  * lvmkit command line: argument parsing and printing only. Every verb is a module of cli/commands/
- * calling a function of src/commands/ that can be used as a library.
+ * calling a function of src/commands/ that can be used as a library. Plain report command lines
+ * take the fast path (cli/fast-path.ts); everything else loads yargs (cli/yargs-cli.ts) on demand.
  */
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { isLvmkitError } from '../src/errors.js';
 import { EXIT_FAILED, EXIT_INVALID } from './shared.js';
-import { verbs } from './commands/index.js';
+import { reportFastPath } from './fast-path.js';
 
-function main(argv: string[]): Promise<unknown> {
-  let y = yargs(argv)
-    .scriptName('lvmkit')
-    .usage('$0 <command> [options]\n\nRead, report, dump and change LVM2 volumes on disk-image files, offline.');
-  for (const v of verbs) y = y.command(v);
-  return y
-    .demandCommand(1, `Name a command: ${verbs.map((v) => String(v.command).split(' ')[0]).join(', ')}`)
-    .strictCommands()
-    .strictOptions()
-    .recommendCommands()
-    .help()
-    .alias('h', 'help')
-    .version()
-    .wrap(Math.min(110, process.stdout.columns || 110))
-    .fail((msg, err) => {
-      if (err) throw err;
-      process.stderr.write(`lvmkit: ${msg} (run "lvmkit --help" for usage)\n`);
-      process.exit(EXIT_INVALID);
-    })
-    .parseAsync();
+async function main(argv: string[]): Promise<unknown> {
+  // LVMKIT_NO_FAST_PATH=1 sends every command line to yargs (tests compare the two paths).
+  const fast = process.env.LVMKIT_NO_FAST_PATH === '1' ? undefined : reportFastPath(argv);
+  if (fast) return fast;
+  const { runYargs } = await import('./yargs-cli.js');
+  return runYargs(argv);
 }
 
-Promise.resolve()
-  .then(() => main(hideBin(process.argv)))
+main(process.argv.slice(2))
   .catch((e: unknown) => {
     if (isLvmkitError(e)) {
       process.stderr.write(`lvmkit: ${e.message}\n`);

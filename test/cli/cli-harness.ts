@@ -26,11 +26,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { cwd?: string } = {}): CliResult {
+export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
   if (!existsSync(CLI)) throw new Error(`${CLI} does not exist: run "npm run build" (npm test does it in pretest)`);
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8', cwd: opts.cwd ?? REPO_ROOT, timeout: 60_000, maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, LC_ALL: 'C', NO_COLOR: '1' },
+    env: { ...process.env, LC_ALL: 'C', NO_COLOR: '1', ...opts.env },
   });
   if (r.error) throw r.error;
   return { args, code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
