@@ -45,8 +45,9 @@ export function vgToConfig(vg: VolumeGroup, opts: ToConfigOptions): ConfigDocume
 
   const pvSections = vg.pvs.map((pv) => pvToSection(pv, pvKeys.get(pv)!, vg.extentSize, file));
   items.push(section('physical_volumes', pvSections, { blankLinesBefore: 1 }));
-  const visible = vg.lvs.filter(isOutputVisible);
-  const hidden = vg.lvs.filter((lv) => !isOutputVisible(lv));
+  const isVisible = outputVisibility(vg);
+  const visible = vg.lvs.filter(isVisible);
+  const hidden = vg.lvs.filter((lv) => !isVisible(lv));
   const lvSections = [...visible, ...hidden].map((lv) => lvToSection(lv, vg.extentSize, file, opts.codecs, ctx));
   if (lvSections.length) items.push(section('logical_volumes', lvSections, { blankLinesBefore: 1 }));
   if (vg.historicalLvs) items.push({ ...vg.historicalLvs, blankLinesBefore: 1 } as ConfigItem);
@@ -59,11 +60,47 @@ export function vgToConfig(vg: VolumeGroup, opts: ToConfigOptions): ConfigDocume
 }
 
 /**
- * LVM2 writes visible LVs first, then hidden ones. (LVM2 also counts a snapshot's COW LV as visible; that
- * case is not handled yet: such an LV would be written among the hidden ones.)
+ * LVM2 writes visible LVs first, then hidden ones, each group in the VG's order, with its own idea of
+ * "visible" (lv_is_visible): an old-style snapshot's internal LV (the one holding the `snapshot`
+ * segment, e.g. snapshot0) is hidden even though its status says VISIBLE; a snapshot's COW LV (named by
+ * `cow_store`) is as visible as its origin, although its status lacks VISIBLE, unless it is merging
+ * (`merging_store`); every other LV is visible when its status has VISIBLE.
+ * (Checked on snapshots made by real LVM2 with the real kernel: test/interop/snapshot.test.ts.)
  */
-function isOutputVisible(lv: LogicalVolume): boolean {
-  return lv.status.includes('VISIBLE');
+function outputVisibility(vg: VolumeGroup): (lv: LogicalVolume) => boolean {
+  const byName = new Map(vg.lvs.map((lv) => [lv.name, lv]));
+  const snapshotHolders = new Set<LogicalVolume>();
+  const cowOrigin = new Map<LogicalVolume, LogicalVolume | undefined>();
+  const merging = new Set<LogicalVolume>();
+  for (const lv of vg.lvs) {
+    for (const seg of lv.segments) {
+      if (baseSegtype(seg.type) !== 'snapshot') continue;
+      snapshotHolders.add(lv);
+      const origin = bodyString(seg, 'origin');
+      const mergingName = bodyString(seg, 'merging_store');
+      const cow = byName.get(mergingName ?? bodyString(seg, 'cow_store') ?? '');
+      if (!cow) continue;
+      cowOrigin.set(cow, origin === undefined ? undefined : byName.get(origin));
+      if (mergingName !== undefined) merging.add(cow);
+    }
+  }
+  const visible = (lv: LogicalVolume, depth = 0): boolean => {
+    if (snapshotHolders.has(lv)) return false;
+    if (cowOrigin.has(lv) && depth < 8) {
+      if (merging.has(lv)) return false;
+      const origin = cowOrigin.get(lv);
+      return origin ? visible(origin, depth + 1) : true;
+    }
+    return lv.status.includes('VISIBLE');
+  };
+  return (lv) => visible(lv);
+}
+
+function bodyString(seg: Segment, key: string): string | undefined {
+  for (const it of [...seg.body, ...seg.extra]) {
+    if (it.kind === 'setting' && it.key === key && typeof it.value === 'string') return it.value;
+  }
+  return undefined;
 }
 
 function pvToSection(pv: PhysicalVolume, key: string, extentSize: number, file: boolean): ConfigSection {

@@ -6,6 +6,7 @@
  */
 import { lvNameProblem, tagProblem, vgNameProblem } from './names.js';
 import type { PhysicalVolume, VolumeGroup } from './types.js';
+import { baseSegtype } from './segment-codec.js';
 
 export interface ValidationIssue {
   severity: 'error' | 'warning';
@@ -33,7 +34,10 @@ export function validateVg(vg: VolumeGroup): ValidationIssue[] {
   const lvNames = new Set<string>();
   const used = new Map<PhysicalVolume, Extent[]>();
   for (const lv of vg.lvs) {
-    const hidden = !lv.status.includes('VISIBLE');
+    // LVM2's own internal LVs: hidden sub-LVs, an old-style snapshot's "snapshotN" (VISIBLE in its status,
+    // holding the snapshot segment) and "pvmoveN" (PVMOVE status) may use the reserved names.
+    const hidden = !lv.status.includes('VISIBLE') || lv.status.includes('PVMOVE')
+      || lv.segments.some((seg) => baseSegtype(seg.type) === 'snapshot');
     if (lvNames.has(lv.name)) err('duplicate', `VG ${vg.name}: LV name ${lv.name} is used twice`);
     lvNames.add(lv.name);
     const np = lvNameProblem(lv.name, vg.name, { internal: hidden });

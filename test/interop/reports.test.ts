@@ -6,44 +6,12 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import { describeInterop, itInterop, LoopLab, type LabDevice } from '../helpers/lvm2.js';
+import { compareReports, lvmkitRows, sortRows, LV_FIELDS, PV_FIELDS, SEG_FIELDS, VG_FIELDS, type Row } from '../helpers/report-compare.js';
 import { reportCommand } from '../../src/commands/reporting.js';
 
-const PV_FIELDS = 'pv_name,vg_name,pv_fmt,pv_attr,pv_size,pv_free,pv_used,pv_uuid,pe_start,pv_pe_count,pv_pe_alloc_count,dev_size,pv_tags,pv_mda_count,pv_mda_used_count,pv_mda_size,pv_mda_free,pv_missing,pv_in_use,pv_allocatable,pv_exported';
-const VG_FIELDS = 'vg_name,vg_uuid,vg_attr,vg_size,vg_free,vg_extent_size,vg_extent_count,vg_free_count,pv_count,lv_count,snap_count,vg_seqno,vg_tags,vg_fmt,vg_permissions,vg_allocation_policy,vg_missing_pv_count,vg_partial,vg_mda_count,vg_mda_used_count,vg_mda_copies,vg_mda_size,vg_mda_free,max_lv,max_pv';
-const LV_FIELDS = 'lv_name,vg_name,lv_uuid,lv_attr,lv_size,seg_count,lv_tags,lv_full_name,lv_path,lv_dm_path,lv_layout,lv_role,lv_allocation_policy,lv_read_ahead,lv_time,lv_host';
-const SEG_FIELDS = 'lv_name,vg_name,segtype,seg_start,seg_start_pe,seg_size,seg_size_pe,stripes,stripe_size,devices,seg_pe_ranges,seg_le_ranges,seg_tags';
-
-type Row = Record<string, string>;
-
-function normaliseAttr(row: Row): Row {
-  if (row.lv_attr && row.lv_attr.length === 10) row.lv_attr = row.lv_attr.slice(0, 4) + '--' + row.lv_attr.slice(6);
-  return row;
-}
-
-function sortRows(rows: Row[]): Row[] {
-  return rows.map(normaliseAttr).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-}
-
-async function lvmkitRows(kind: 'pvs' | 'vgs' | 'lvs', images: string[], args: { options: string; segments?: boolean; names?: string[] }): Promise<Row[]> {
-  const out = await reportCommand(kind, { devices: images, reportformat: 'json', units: 'b', nosuffix: true, ...args });
-  const json = JSON.parse(out.stdout) as { report: Array<Record<string, Row[]>> };
-  return Object.values(json.report[0])[0];
-}
-
 /** Compare the 4 reports of the whole lab with LVM2's. */
-async function compareAll(lab: LoopLab, devs: LabDevice[], vg?: string): Promise<void> {
-  const images = devs.map((d) => d.image);
-  const devices = devs.map((d) => d.dev);
-  const names = vg ? [vg] : [];
-  const cases: Array<[kind: 'pvs' | 'vgs' | 'lvs', fields: string, segments: boolean]> = [
-    ['pvs', PV_FIELDS, false], ['vgs', VG_FIELDS, false], ['lvs', LV_FIELDS, false], ['lvs', SEG_FIELDS, true],
-  ];
-  for (const [kind, fields, segments] of cases) {
-    const real = lab.report(kind, ['-o', fields, ...(segments ? ['--segments'] : []), ...(kind === 'pvs' ? [] : names)], { devices });
-    const realMapped = JSON.parse(lab.toImageNames(JSON.stringify(real))) as Row[];
-    const ours = await lvmkitRows(kind, images, { options: fields, segments, names: kind === 'pvs' ? [] : names });
-    expect(sortRows(ours), `${kind}${segments ? ' --segments' : ''}`).toEqual(sortRows(realMapped));
-  }
+function compareAll(lab: LoopLab, devs: LabDevice[], vg?: string): Promise<void> {
+  return compareReports(lab, devs, vg);
 }
 
 describeInterop('reports equal LVM2 field by field', () => {

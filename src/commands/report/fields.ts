@@ -126,8 +126,9 @@ function lvLayout(l: LvCtx): string[] {
 function lvRole(l: LvCtx): string[] {
   if (l.visible) {
     const r = ['public'];
-    if (l.snapshots.length > 0) r.push('origin');
-    if (l.cowOf) r.push('snapshot');
+    // Old-style (COW) snapshots and their origins are "thick"; thin snapshots are reported by thin LVs.
+    if (l.snapshots.length > 0) r.push('origin', 'thickorigin');
+    if (l.cowOf) r.push('snapshot', 'thicksnapshot');
     return r;
   }
   const n = l.lv.name;
@@ -308,7 +309,8 @@ lv('seg_count', '#Seg', 'num', 0, (l) => l.lv.segments.length);
 lv('origin', 'Origin', 'str', 0, (l) => lvOrigin(l)?.displayName ?? '');
 lv('origin_uuid', 'Origin UUID', 'str', 38, (l) => lvOrigin(l)?.lv.id ?? '');
 lv('origin_size', 'OSize', 'size', 0, (l) => {
-  const o = l.cowOf ? lvOrigin(l) : undefined;
+  // A snapshot shows its origin's size; an origin shows its own.
+  const o = l.cowOf ? lvOrigin(l) : l.snapshots.length > 0 ? l : undefined;
   return o ? o.extents * l.vgc.extentBytes : null;
 });
 lv('lv_ancestors', 'Ancestors', 'list', 0, thinAncestors);

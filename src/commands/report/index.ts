@@ -178,7 +178,7 @@ function buildRows(type: ReportType, o: ReportOptions, f: Filter, vgcs: VgCtx[],
     if (!vgSelected(f, vgc)) continue;
     if (type === 'vg') { rows.push({ vgc }); continue; }
     for (const lvc of vgc.lvs) {
-      if (!lvSelected(f, lvc, o.all === true)) continue;
+      if (lvc.snapshotHolder || !lvSelected(f, lvc, o.all === true)) continue;
       if (type === 'lv') { rows.push({ vgc, lvc }); continue; }
       for (const seg of lvc.lv.segments) rows.push({ vgc, lvc, segc: { lvc, seg, baseType: seg.type.split('+')[0]! } });
     }

@@ -46,6 +46,8 @@ export interface LvCtx {
   extents: number;
   /** Set when this LV is the COW store of an old-style snapshot. */
   cowOf?: SnapshotLink;
+  /** LVM2's internal "snapshotN" LV holding an old-style snapshot's segment: never a report row, even with -a. */
+  snapshotHolder?: boolean;
   /** Snapshots whose origin is this LV. */
   snapshots: SnapshotLink[];
   /** LVs whose segments use this LV as an area or as a named sub-LV (pool, metadata, ...). */
@@ -142,6 +144,7 @@ function linkSnapshots(vgc: VgCtx): void {
     const link: SnapshotLink = { snapshotLv: lvc, origin, cow, merging: merging !== undefined };
     if (typeof chunk === 'number') link.chunkSize = chunk;
     lvc.visible = false;
+    lvc.snapshotHolder = true;
     const cowLv = vgc.lvByName.get(cow);
     if (cowLv) cowLv.cowOf = link;
     vgc.lvByName.get(origin)?.snapshots.push(link);
