@@ -125,3 +125,6 @@ for (const r of rows) {
   const met = r.goal === 'faster' ? (ratio < 1 ? 'met' : 'NOT met') : r.goal === 'within 2x' ? (ratio <= 2 ? 'met' : 'NOT met') : '';
   console.log(`${r.what.padEnd(w)}  ${r.ms.toFixed(1).padStart(8)}   ${r.baseline.padEnd(bw)}  ${r.baseMs.toFixed(1).padStart(8)}  ${ratio.toFixed(2).padStart(5)}  ${r.goal}${met ? ` (${met})` : ''}`);
 }
+
+// The device mapper: dump and random-read speed, peak memory (bench/dm.mjs).
+await (await import('./dm.mjs')).benchDm();

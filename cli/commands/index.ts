@@ -7,9 +7,13 @@ import { pvsVerb, vgsVerb, lvsVerb } from './report.js';
 import { inspectVerb } from './inspect.js';
 import { metadataVerb } from './metadata.js';
 import { demoVerb } from './demo.js';
+import { tableVerb } from './table.js';
+import { dumpVerb } from './dump.js';
+import { loadVerb } from './load.js';
 
 export const verbs: Verb[] = [
   pvsVerb, vgsVerb, lvsVerb,
   inspectVerb, metadataVerb,
+  tableVerb, dumpVerb, loadVerb,
   demoVerb,
 ];

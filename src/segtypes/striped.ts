@@ -1,6 +1,6 @@
 /**
- * Segment type "striped" (linear = striped with one stripe): its text keys, merge rule and
- * device-mapper table line.
+ * Segment type "striped" (linear = striped with one stripe): its text keys, merge rule,
+ * device-mapper table line and userspace reads and writes (the `linear` and `striped` targets).
  *   stripe_count = N
  *   stripe_size = S        (sectors; written only when N > 1)
  *   stripes = [ "pv0", 2, "pv1", 0 ]   (one line per stripe: PV key or LV name, first extent)
@@ -9,6 +9,7 @@ import { type ConfigItem, setting } from '../metadata/config-tree.js';
 import type { SegmentCodec } from '../model/segment-codec.js';
 import { metadataError } from '../model/config-access.js';
 import { decodeAreaPairs, encodeAreaPairs } from './areas.js';
+import { SECTOR, type IoContext, type SegmentDm, type Target, type TargetKind } from './target.js';
 
 export const stripedCodec: SegmentCodec = {
   name: 'striped',
@@ -48,3 +49,140 @@ export function keylessCodec(name: string): SegmentCodec {
     canMerge: () => true,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Device-mapper: `linear <dev> <offset>` for one stripe, `striped <#stripes> <chunk> <dev> <offset>...`
+// for more (offsets in sectors: pe_start + pe * extent_size), and their reads and writes.
+
+/** `linear`: one area, byte for byte. */
+export const linearTarget: TargetKind = {
+  name: 'linear',
+  params: (t, area) => area(t.areas[0]),
+  read: (t, offset, buf) => t.areas[0].device.io.readInto(t.areas[0].offset * SECTOR + offset, buf),
+  write: (t, offset, data) => t.areas[0].device.io.write(t.areas[0].offset * SECTOR + offset, data),
+};
+
+/**
+ * Where the bytes [a, b) of a striped target lie on stripe `s`: one contiguous byte range of that
+ * stripe's area (from `start`, `length` bytes; length 0 when the range touches no chunk of the stripe).
+ */
+export function stripeRange(a: number, b: number, s: number, n: number, chunk: number): { start: number; length: number } {
+  const k0 = Math.floor(a / chunk);
+  const row0 = Math.floor(k0 / n);
+  const s0 = k0 % n;
+  const start = s === s0 ? row0 * chunk + (a % chunk) : s > s0 ? row0 * chunk : (row0 + 1) * chunk;
+  const k1 = Math.floor((b - 1) / chunk);
+  const row1 = Math.floor(k1 / n);
+  const s1 = k1 % n;
+  const end = s === s1 ? row1 * chunk + ((b - 1) % chunk) + 1 : s < s1 ? (row1 + 1) * chunk : row1 * chunk;
+  return { start, length: Math.max(0, end - start) };
+}
+
+/**
+ * Splits [offset, offset+len) of a striped target into one contiguous range per stripe (large I/O),
+ * then copies between the scratch buffer and the caller's bytes chunk by chunk.
+ */
+async function stripedIo(t: Target, offset: number, buf: Uint8Array, ctx: IoContext, write: boolean): Promise<void> {
+  const n = t.areas.length;
+  const chunk = (t.chunk ?? 0) * SECTOR;
+  const len = buf.length;
+  if (len === 0) return;
+  const k = Math.floor(offset / chunk);
+  if (Math.floor((offset + len - 1) / chunk) === k) {
+    // Inside one chunk: straight to (or from) the device.
+    const area = t.areas[k % n];
+    const pos = area.offset * SECTOR + Math.floor(k / n) * chunk + (offset % chunk);
+    return write ? area.device.io.write(pos, buf) : area.device.io.readInto(pos, buf);
+  }
+  const end = offset + len;
+  const scratch = ctx.scratch.get(len);
+  const starts: number[] = new Array(n);
+  const bases: number[] = new Array(n);
+  const ios: Promise<void>[] = [];
+  let base = 0;
+  for (let s = 0; s < n; s++) {
+    const r = stripeRange(offset, end, s, n, chunk);
+    starts[s] = r.start;
+    bases[s] = base;
+    base += r.length;
+  }
+  const view = (s: number, length: number) => scratch.subarray(bases[s], bases[s] + length);
+  const copy = () => {
+    let x = offset;
+    while (x < end) {
+      const kk = Math.floor(x / chunk);
+      const s = kk % n;
+      const within = x % chunk;
+      const take = Math.min(chunk - within, end - x);
+      const at = bases[s] + Math.floor(kk / n) * chunk + within - starts[s];
+      if (write) scratch.set(buf.subarray(x - offset, x - offset + take), at);
+      else buf.set(scratch.subarray(at, at + take), x - offset);
+      x += take;
+    }
+  };
+  if (write) copy();
+  for (let s = 0; s < n; s++) {
+    const length = (s + 1 < n ? bases[s + 1] : base) - bases[s];
+    if (!length) continue;
+    const area = t.areas[s];
+    const pos = area.offset * SECTOR + starts[s];
+    ios.push(write ? area.device.io.write(pos, view(s, length)) : area.device.io.readInto(pos, view(s, length)));
+  }
+  await Promise.all(ios);
+  if (!write) copy();
+}
+
+/** One read per stripe into `space` (stripe after stripe), then views of the chunks in LV order: no copy. */
+async function stripedReadv(t: Target, offset: number, space: Uint8Array, out: Uint8Array[]): Promise<void> {
+  const n = t.areas.length;
+  const chunk = (t.chunk ?? 0) * SECTOR;
+  const end = offset + space.length;
+  if (space.length === 0) return;
+  const starts: number[] = new Array(n);
+  const bases: number[] = new Array(n);
+  const ios: Promise<void>[] = [];
+  let base = 0;
+  for (let s = 0; s < n; s++) {
+    const r = stripeRange(offset, end, s, n, chunk);
+    starts[s] = r.start;
+    bases[s] = base;
+    if (r.length) {
+      const area = t.areas[s];
+      ios.push(area.device.io.readInto(area.offset * SECTOR + r.start, space.subarray(base, base + r.length)));
+    }
+    base += r.length;
+  }
+  await Promise.all(ios);
+  let x = offset;
+  while (x < end) {
+    const kk = Math.floor(x / chunk);
+    const s = kk % n;
+    const within = x % chunk;
+    const take = Math.min(chunk - within, end - x);
+    const at = bases[s] + Math.floor(kk / n) * chunk + within - starts[s];
+    out.push(space.subarray(at, at + take));
+    x += take;
+  }
+}
+
+/** `striped`: chunks of `chunk` sectors dealt round-robin over the areas. */
+export const stripedTarget: TargetKind = {
+  name: 'striped',
+  params: (t, area) => `${t.areas.length} ${t.chunk} ${t.areas.map(area).join(' ')}`,
+  read: (t, offset, buf, ctx) => stripedIo(t, offset, buf, ctx, false),
+  write: (t, offset, data, ctx) => stripedIo(t, offset, data, ctx, true),
+  readv: stripedReadv,
+};
+
+/** A striped segment as LVM2 loads it: `linear` for one stripe, `striped` for more. */
+export const stripedDm: SegmentDm = {
+  name: 'striped',
+  target(seg, ctx) {
+    const n = seg.areas.length;
+    const areas = seg.areas.map((_, i) => ctx.area(i));
+    const start = seg.startExtent * ctx.extentSize;
+    const length = seg.extentCount * ctx.extentSize;
+    if (n === 1) return { start, length, kind: linearTarget, areas };
+    return { start, length, kind: stripedTarget, areas, chunk: seg.stripeSize ?? 0 };
+  },
+};
