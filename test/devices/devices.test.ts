@@ -6,6 +6,7 @@ import { openFileDevice } from '../../src/devices/file-device.js';
 import { MemoryDevice } from '../../src/devices/memory-device.js';
 import { SubDevice } from '../../src/devices/sub-device.js';
 import { Scratch, haveLvm } from '../format/real-lvm.js';
+import { describeInterop } from '../helpers/lvm2.js';
 
 const GiB = 1024 ** 3;
 const TiB = 1024 ** 4;
@@ -102,7 +103,7 @@ describe('FileDevice', () => {
   });
 });
 
-describe.skipIf(!haveLvm)('FileDevice on a block device node', () => {
+describeInterop('FileDevice on a block device node', () => {
   const scratch = haveLvm ? new Scratch() : undefined!;
   afterAll(() => scratch?.cleanup());
 

@@ -8,6 +8,7 @@ import { openFileDevice } from '../../src/devices/file-device.js';
 import { readLabel } from '../../src/format/label.js';
 import { Scratch, haveLvm, haveSfdisk } from '../format/real-lvm.js';
 import type { LvmkitError } from '../../src/errors.js';
+import { allAvailable, describeWith, lvm2Available, toolsAvailable } from '../helpers/lvm2.js';
 
 const MiB = 1024 * 1024;
 
@@ -69,7 +70,7 @@ describe('partition tables built in memory', () => {
   });
 });
 
-describe.skipIf(!haveSfdisk)('partition tables built by sfdisk and sgdisk', () => {
+describeWith(toolsAvailable('sfdisk', 'sgdisk'), 'partition tables built by sfdisk and sgdisk', () => {
   const scratch = new Scratch();
   afterAll(() => scratch.cleanup());
 
@@ -123,7 +124,7 @@ describe.skipIf(!haveSfdisk)('partition tables built by sfdisk and sgdisk', () =
   });
 });
 
-describe.skipIf(!haveLvm || !haveSfdisk)('a real PV inside a partition', () => {
+describeWith(allAvailable(lvm2Available(), toolsAvailable('sfdisk', 'sgdisk')), 'a real PV inside a partition', () => {
   const scratch = haveLvm ? new Scratch() : undefined!;
   afterAll(() => scratch?.cleanup());
 

@@ -5,6 +5,7 @@ import { lvmCrc } from '../../src/format/crc.js';
 import { readLabel } from '../../src/format/label.js';
 import { openFileDevice } from '../../src/devices/file-device.js';
 import { Scratch, haveLvm, randomVgName } from './real-lvm.js';
+import { describeInterop } from '../helpers/lvm2.js';
 
 const MiB = 1024 * 1024;
 
@@ -72,7 +73,7 @@ describe('scanAreaBytes (synthetic circular buffer)', () => {
   });
 });
 
-describe.skipIf(!haveLvm)('scanMetadataHistory on a real PV', () => {
+describeInterop('scanMetadataHistory on a real PV', () => {
   const scratch = haveLvm ? new Scratch() : undefined!;
   afterAll(() => scratch?.cleanup());
 

@@ -7,6 +7,7 @@ import { openFileDevice } from '../../src/devices/file-device.js';
 import { PV_EXT_USED } from '../../src/format/layout.js';
 import { LvmkitError } from '../../src/errors.js';
 import { Scratch, flipByte, haveLvm, randomVgName } from './real-lvm.js';
+import { describeInterop } from '../helpers/lvm2.js';
 
 const MiB = 1024 * 1024;
 const REAL_UUID = 'fCB5tXKh3ai348x10IMqv44o7RkAazKc';
@@ -119,7 +120,7 @@ describe('label errors', () => {
   });
 });
 
-describe.skipIf(!haveLvm)('label on real PVs (pvcreate, pvck --dump headers, pvs)', () => {
+describeInterop('label on real PVs (pvcreate, pvck --dump headers, pvs)', () => {
   const scratch = haveLvm ? new Scratch() : undefined!;
   afterAll(() => scratch?.cleanup());
 

@@ -11,6 +11,7 @@ import { RAW_LOCN_IGNORED } from '../../src/format/layout.js';
 import { MemoryDevice } from '../../src/devices/memory-device.js';
 import { openFileDevice } from '../../src/devices/file-device.js';
 import { Scratch, flipByte, haveLvm, randomVgName } from './real-lvm.js';
+import { describeInterop } from '../helpers/lvm2.js';
 
 const MiB = 1024 * 1024;
 const locn = (offset: number, size: number, flags = 0): RawLocn => ({ offset, size, checksum: 0, flags });
@@ -133,7 +134,7 @@ describe('readMetadataArea on synthetic areas', () => {
   });
 });
 
-describe.skipIf(!haveLvm)('metadata areas of real PVs', () => {
+describeInterop('metadata areas of real PVs', () => {
   const scratch = haveLvm ? new Scratch() : undefined!;
   afterAll(() => scratch?.cleanup());
 

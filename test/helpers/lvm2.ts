@@ -86,7 +86,25 @@ function warnSkipOnce(avail: Availability): void {
  * the tests), so create LoopLabs in beforeAll()/it(), never directly in the body.
  */
 export function describeInterop(name: string, fn: () => void): void {
-  const avail = lvm2Available();
+  describeWith(lvm2Available(), name, fn);
+}
+
+/** Programs a test needs besides LVM2 (e.g. sfdisk, sgdisk, grub-fstest): available when all run. */
+export function toolsAvailable(...programs: string[]): Availability {
+  const missing = programs.filter((p) => spawnSync('sh', ['-c', `command -v ${p}`], { stdio: 'ignore' }).status !== 0);
+  return missing.length ? { ok: false, why: `missing ${missing.join(', ')}` } : { ok: true };
+}
+
+/** Both available (the first reason given when not). */
+export function allAvailable(...list: Availability[]): Availability {
+  return list.find((a) => !a.ok) ?? { ok: true };
+}
+
+/**
+ * describe() for tests needing something of the machine (`avail`): skipped with the reason when it is
+ * missing, but FAILED when env LVMKIT_REQUIRE_INTEROP=1 (CI), as describeInterop does.
+ */
+export function describeWith(avail: Availability, name: string, fn: () => void): void {
   const action = interopAction(avail);
   if (action === 'fail') {
     describe(name, () => {
