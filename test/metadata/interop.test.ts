@@ -3,6 +3,7 @@
 // or refuse it, and read the same values. No devices are involved.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { describeWith } from '../helpers/lvm2.js';
 import {
   ConfigBareWord,
   ConfigFloat,
@@ -93,7 +94,7 @@ const cases: string[] = [
   'x = 3 # comment here', 'x # c\n= # c\n5', 'x\r\n=\r\n1\r\n', 'x\v=\f1',
 ];
 
-describe.skipIf(!lvmconfigWorks)('parseConfig reads config text like real LVM2 (lvmconfig --config)', () => {
+describeWith(lvmconfigWorks ? { ok: true } : { ok: false, why: '`lvmconfig --version` failed' }, 'parseConfig reads config text like real LVM2 (lvmconfig --config)', () => {
   it.each(cases)('%j', (body) => {
     const text = `foo { ${body} }`;
     expect(ourRead(text)).toBe(lvmRead(text));

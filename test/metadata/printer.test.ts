@@ -166,7 +166,8 @@ describe('layout', () => {
 
 describe('lvm.conf', () => {
   const conf = '/etc/lvm/lvm.conf';
-  it.skipIf(!existsSync(conf))('parses the installed lvm.conf and prints it back to the same tree', () => {
+  // lvm.conf comes with the lvm2 package: under LVMKIT_REQUIRE_INTEROP=1 (CI) its absence is a failure.
+  it.skipIf(!existsSync(conf) && process.env.LVMKIT_REQUIRE_INTEROP !== '1')('parses the installed lvm.conf and prints it back to the same tree', () => {
     const text = readFileSync(conf, 'latin1');
     const d = parseConfig(text, conf);
     expect(findSection(d, 'devices')).toBeDefined();
