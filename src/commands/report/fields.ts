@@ -6,8 +6,18 @@
  * (percentages empty, kernel numbers -1, lv_attr chars [4],[5] '-').
  */
 import type { LvCtx, PvCtx, PvSegCtx, Row, SegCtx, VgCtx } from './rows.js';
-import { areaLength, isRaidType, parityChunks, segBody } from './rows.js';
-import { lvAttr, lvTypes, pvAttr, vgAttr } from './attrs.js';
+import { segBody } from './rows.js';
+import { effectivePolicy, lvAttr, pvAttr, vgAttr } from './attrs.js';
+import { isRaidType as isRaidLvType, segAreas } from './sublvs.js';
+import {
+  ancestors, descendants, layoutAndRole, lvModules, lvOrigin, lvParent, lvSizeExtents, originSizeExtents,
+  raidIntegrityBlockSize, raidIntegrityMode, writecacheBlockSize,
+} from './lv-props.js';
+import {
+  raidSetting, segCacheMetadataFormat, segCacheMode, segCachePolicy, segChunkSize, segDataCopies, segDataStripes,
+  segDevices, segDiscards, segLeRanges, segMetadataDevices, segMetadataLeRanges, segParityChunks, segPeRanges,
+  segReshapeLe, segStripeSize, segStripes,
+} from './seg-props.js';
 
 /** size: bytes (number) or a word ("auto"); num: integer; str; list: joined with ","; bin: the word or ""; pct: percentage. */
 export type FieldKind = 'size' | 'num' | 'str' | 'list' | 'bin' | 'pct' | 'time';
@@ -23,6 +33,8 @@ export interface FieldDef {
   /** Minimum column width (the heading's length counts too). */
   width: number;
   get(row: Row): FieldValue;
+  /** The value LVM2 sorts on when it differs from the shown one (e.g. lv_name without the brackets). */
+  sort?(row: Row): FieldValue;
 }
 
 /** Numeric kinds: JSON numbers in json_std. */
@@ -103,125 +115,6 @@ function refLv(l: LvCtx, key: string): LvCtx | undefined {
   return typeof v === 'string' ? l.vgc.lvByName.get(v) : undefined;
 }
 
-function lvLayout(l: LvCtx): string[] {
-  const types = lvTypes(l);
-  const segs = l.lv.segments;
-  if (types.size === 1 && types.has('striped')) {
-    return segs.every((s) => s.areas.length === 1) ? ['linear'] : ['striped'];
-  }
-  const t = firstSegType(l);
-  if (isRaidType(t)) return ['raid', t];
-  switch (t) {
-    case 'mirror': return ['mirror'];
-    case 'thin': return ['thin', 'sparse'];
-    case 'thin-pool': return ['pool', 'thin'];
-    case 'cache': return ['cache'];
-    case 'cache-pool': return ['pool', 'cache'];
-    case 'vdo': return ['vdo', 'sparse'];
-    case 'vdo-pool': return ['pool', 'vdo'];
-    default: return ['unknown'];
-  }
-}
-
-function lvRole(l: LvCtx): string[] {
-  if (l.visible) {
-    const r = ['public'];
-    // Old-style (COW) snapshots and their origins are "thick"; thin snapshots are reported by thin LVs.
-    if (l.snapshots.length > 0) r.push('origin', 'thickorigin');
-    if (l.cowOf) r.push('snapshot', 'thicksnapshot');
-    return r;
-  }
-  const n = l.lv.name;
-  const table: [string, string[]][] = [
-    ['_rimage_', ['private', 'raid', 'image']], ['_rmeta_', ['private', 'raid', 'metadata']],
-    ['_mimage_', ['private', 'mirror', 'image']], ['_mlog', ['private', 'mirror', 'log']],
-    ['_tdata', ['private', 'thin', 'pool', 'data']], ['_tmeta', ['private', 'thin', 'pool', 'metadata']],
-    ['_cdata', ['private', 'cache', 'pool', 'data']], ['_cmeta', ['private', 'cache', 'pool', 'metadata']],
-    ['_corig', ['private', 'cache', 'origin']], ['_pmspare', ['private', 'pool', 'spare']],
-    ['_vdata', ['private', 'vdo', 'pool', 'data']],
-  ];
-  for (const [part, role] of table) if (n.includes(part)) return role;
-  if (firstSegType(l) === 'cache-pool' || firstSegType(l) === 'thin-pool') return ['private', 'pool'];
-  return ['private'];
-}
-
-function lvOrigin(l: LvCtx): LvCtx | undefined {
-  if (l.cowOf) return l.vgc.lvByName.get(l.cowOf.origin);
-  const t = firstSegType(l);
-  if (t === 'thin' || t === 'cache') return refLv(l, 'origin');
-  return undefined;
-}
-
-function thinAncestors(l: LvCtx): string[] {
-  const out: string[] = [];
-  let cur = firstSegType(l) === 'thin' ? refLv(l, 'origin') : undefined;
-  while (cur && out.length < 10000) { out.push(cur.lv.name); cur = refLv(cur, 'origin'); }
-  return out;
-}
-
-function thinDescendants(l: LvCtx): string[] {
-  return l.vgc.lvs.filter((o) => o !== l && thinAncestors(o).includes(l.lv.name)).map((o) => o.lv.name);
-}
-
-const MODULES: Record<string, string[]> = {
-  error: ['error'], zero: ['zero'], mirror: ['mirror'], snapshot: ['snapshot'],
-  'thin-pool': ['thin-pool'], thin: ['thin', 'thin-pool'], cache: ['cache'], 'cache-pool': ['cache'],
-  vdo: ['vdo'], 'vdo-pool': ['vdo'], writecache: ['writecache'], integrity: ['integrity'],
-};
-
-function lvModules(l: LvCtx): string[] {
-  const out = new Set<string>();
-  for (const t of lvTypes(l)) {
-    if (isRaidType(t)) out.add('raid');
-    for (const m of MODULES[t] ?? []) out.add(m);
-  }
-  if (l.cowOf || l.snapshots.length > 0) out.add('snapshot');
-  return [...out];
-}
-
-function raidValue(l: LvCtx, key: string): FieldValue {
-  const s = l.lv.segments[0];
-  if (!s || !isRaidType(firstSegType(l))) return null;
-  const v = segBody(s, key);
-  return typeof v === 'number' ? v : 0;
-}
-
-// ---------- segment area helpers ----------
-
-interface AreaView { name: string; start: number; len: number; meta: boolean }
-
-function segAreas(s: SegCtx): AreaView[] {
-  const seg = s.seg;
-  const len = areaLength(seg, s.baseType);
-  return seg.areas.map((a) => a.kind === 'pv'
-    ? { name: s.lvc.vgc.pvById.get(a.pv.id)?.name ?? '[unknown]', start: a.pe, len, meta: false }
-    : { name: a.lvName, start: a.le, len, meta: a.lvName.includes('_rmeta_') });
-}
-
-const dataAreas = (s: SegCtx): AreaView[] => segAreas(s).filter((a) => !a.meta);
-const metaAreas = (s: SegCtx): AreaView[] => segAreas(s).filter((a) => a.meta);
-const devicesOf = (as: AreaView[]): string[] => as.map((a) => `${a.name}(${a.start})`);
-const rangesOf = (as: AreaView[]): string[] => as.map((a) => `${a.name}:${a.start}-${a.start + a.len - 1}`);
-
-function stripeCount(s: SegCtx): number {
-  if (s.baseType === 'striped' || s.baseType === 'mirror' || isRaidType(s.baseType)) return dataAreas(s).length;
-  return s.seg.areas.length;
-}
-
-function dataStripes(s: SegCtx): number {
-  const n = stripeCount(s);
-  if (s.baseType === 'raid1' || s.baseType === 'mirror') return n;
-  if (s.baseType.startsWith('raid10')) return Math.max(1, n / Number(segBody(s.seg, 'data_copies') ?? 2));
-  return n - (parityChunks(s.baseType) ?? 0);
-}
-
-function dataCopies(s: SegCtx): number {
-  const t = s.baseType;
-  if (t === 'raid1' || t === 'mirror') return stripeCount(s);
-  if (t.startsWith('raid10')) return Number(segBody(s.seg, 'data_copies') ?? 2);
-  return (parityChunks(t) ?? 0) + 1;
-}
-
 function segSetting(s: SegCtx, key: string): FieldValue {
   const v = segBody(s.seg, key);
   return v === undefined ? null : v;
@@ -264,6 +157,19 @@ function vg(id: string, heading: string, kind: FieldKind, width: number, get: G<
 function lv(id: string, heading: string, kind: FieldKind, width: number, get: G<LvCtx>): void {
   def('lv', id, heading, kind, width, (r) => (r.lvc ? get(r.lvc) : null));
 }
+/**
+ * An LV field showing another LV's name as lv_name does ([hidden]) and its UUID field; LVM2 sorts
+ * such names without the brackets.
+ */
+function lvRef(id: string, heading: string, pick: (l: LvCtx) => LvCtx | undefined, uuidId?: string, uuidHeading?: string): void {
+  const name = (r: Row): LvCtx | undefined => (r.lvc ? pick(r.lvc) : undefined);
+  FIELDS.push({
+    id, type: 'lv', heading, kind: 'str', width: 0,
+    get: (r) => (r.lvc ? name(r)?.displayName ?? '' : null),
+    sort: (r) => (r.lvc ? name(r)?.lv.name ?? '' : null),
+  });
+  if (uuidId) lv(uuidId, uuidHeading!, 'str', 38, (l) => pick(l)?.lv.id ?? '');
+}
 function seg(id: string, heading: string, kind: FieldKind, width: number, get: G<SegCtx>): void {
   def('seg', id, heading, kind, width, (r) => (r.segc ? get(r.segc) : null));
 }
@@ -273,19 +179,20 @@ function pvseg(id: string, heading: string, get: G<PvSegCtx>): void {
 
 // LV fields
 lv('lv_uuid', 'LV UUID', 'str', 38, (l) => l.lv.id);
-lv('lv_name', 'LV', 'str', 4, (l) => l.displayName);
+FIELDS.push({ id: 'lv_name', type: 'lv', heading: 'LV', kind: 'str', width: 4, get: (r) => (r.lvc ? r.lvc.displayName : null), sort: (r) => (r.lvc ? r.lvc.lv.name : null) });
 lv('lv_full_name', 'LV', 'str', 4, (l) => `${l.vgc.vg.name}/${l.lv.name}`);
-lv('lv_path', 'Path', 'str', 0, (l) => (l.visible ? `/dev/${l.vgc.vg.name}/${l.lv.name}` : ''));
+lv('lv_path', 'Path', 'str', 0, (l) => (l.visible && !l.kinds.has('THIN_POOL') ? `/dev/${l.vgc.vg.name}/${l.lv.name}` : ''));
 lv('lv_dm_path', 'DMPath', 'str', 0, (l) => `/dev/mapper/${dmName(l.vgc.vg.name, l.lv.name)}`);
-lv('lv_parent', 'Parent', 'str', 0, (l) => l.parent?.lv.name ?? '');
-lv('lv_layout', 'Layout', 'list', 10, lvLayout);
-lv('lv_role', 'Role', 'list', 10, lvRole);
+lvRef('lv_parent', 'Parent', lvParent);
+lv('lv_layout', 'Layout', 'list', 10, (l) => layoutAndRole(l).layout);
+lv('lv_role', 'Role', 'list', 10, (l) => layoutAndRole(l).role);
 lv('lv_initial_image_sync', 'InitImgSyn', 'bin', 10, (l) =>
-  onlyIf((isRaidType(firstSegType(l)) || firstSegType(l) === 'mirror') && !l.lv.status.includes('NOTSYNCED'), 'initial image sync'));
+  onlyIf((l.kinds.has('RAID') || l.kinds.has('MIRRORED')) && !l.lv.status.includes('NOTSYNCED'), 'initial image sync'));
 lv('lv_image_synced', 'ImgSynced', 'bin', 10, () => '');
 lv('lv_merging', 'Merging', 'bin', 10, (l) => onlyIf(!!l.cowOf?.merging || l.snapshots.some((s) => s.merging), 'merging'));
 lv('lv_converting', 'Converting', 'bin', 0, (l) => onlyIf(l.lv.status.includes('CONVERTING'), 'converting'));
-lv('lv_allocation_policy', 'AllocPol', 'str', 10, (l) => l.lv.allocationPolicy ?? 'inherit');
+// The free space of a PV (pvs --segments) is an LV without name or policy: LVM2 shows "unknown".
+lv('lv_allocation_policy', 'AllocPol', 'str', 10, (l) => (l.lv.name === '' ? 'unknown' : effectivePolicy(l.lv.allocationPolicy, 'inherit')));
 lv('lv_allocation_locked', 'AllocLock', 'bin', 10, (l) => onlyIf(l.lv.status.includes('LOCKED'), 'allocation locked'));
 lv('lv_fixed_minor', 'FixMin', 'bin', 10, (l) => onlyIf(l.lv.status.includes('FIXED_MINOR'), 'fixed minor'));
 lv('lv_skip_activation', 'SkipAct', 'bin', 15, (l) => onlyIf(l.lv.flags.includes('ACTIVATION_SKIP'), 'skip activation'));
@@ -300,40 +207,40 @@ lv('lv_active_exclusively', 'ActExcl', 'bin', 10, () => '');
 lv('lv_major', 'Maj', 'num', 0, (l) => l.lv.major ?? -1);
 lv('lv_minor', 'Min', 'num', 0, (l) => l.lv.minor ?? -1);
 lv('lv_read_ahead', 'Rahead', 'size', 0, (l) => (l.lv.readAhead === undefined ? 'auto' : l.lv.readAhead < 0 ? 0 : l.lv.readAhead * 512));
-lv('lv_size', 'LSize', 'size', 0, (l) => l.extents * l.vgc.extentBytes);
+lv('lv_size', 'LSize', 'size', 0, (l) => lvSizeExtents(l) * l.vgc.extentBytes);
 lv('lv_metadata_size', 'MSize', 'size', 0, (l) => {
+  // A cache on a cachevol keeps its metadata inside the cachevol: metadata_len sectors.
+  const pool = firstSegType(l) === 'cache' ? refLv(l, 'cache_pool') : undefined;
+  const len = pool?.kinds.has('CACHE_VOL') ? segBody(l.lv.segments[0]!, 'metadata_len') : undefined;
+  if (typeof len === 'number') return len * 512;
   const m = ['thin-pool', 'cache-pool'].includes(firstSegType(l)) ? refLv(l, 'metadata') : undefined;
   return m ? m.extents * l.vgc.extentBytes : null;
 });
 lv('seg_count', '#Seg', 'num', 0, (l) => l.lv.segments.length);
-lv('origin', 'Origin', 'str', 0, (l) => lvOrigin(l)?.displayName ?? '');
-lv('origin_uuid', 'Origin UUID', 'str', 38, (l) => lvOrigin(l)?.lv.id ?? '');
-lv('origin_size', 'OSize', 'size', 0, (l) => {
-  // A snapshot shows its origin's size; an origin shows its own.
-  const o = l.cowOf ? lvOrigin(l) : l.snapshots.length > 0 ? l : undefined;
-  return o ? o.extents * l.vgc.extentBytes : null;
+lvRef('origin', 'Origin', lvOrigin, 'origin_uuid', 'Origin UUID');
+FIELDS.push({
+  id: 'origin_size', type: 'lv', heading: 'OSize', kind: 'size', width: 0,
+  get: (r) => { const e = r.lvc ? originSizeExtents(r.lvc) : undefined; return e === undefined ? null : e * r.lvc!.vgc.extentBytes; },
+  // LVM2 sorts an empty origin size as 0.
+  sort: (r) => { const e = r.lvc ? originSizeExtents(r.lvc) : undefined; return e === undefined ? 0 : e * r.lvc!.vgc.extentBytes; },
 });
-lv('lv_ancestors', 'Ancestors', 'list', 0, thinAncestors);
-lv('lv_full_ancestors', 'FAncestors', 'list', 0, thinAncestors);
-lv('lv_descendants', 'Descendants', 'list', 0, thinDescendants);
-lv('lv_full_descendants', 'FDescendants', 'list', 0, thinDescendants);
+lv('lv_ancestors', 'Ancestors', 'list', 0, ancestors);
+lv('lv_full_ancestors', 'FAncestors', 'list', 0, ancestors);
+lv('lv_descendants', 'Descendants', 'list', 0, descendants);
+lv('lv_full_descendants', 'FDescendants', 'list', 0, descendants);
 lv('raid_mismatch_count', 'Mismatches', 'num', 0, () => null);
 lv('raid_sync_action', 'SyncAction', 'str', 0, () => '');
-lv('raid_write_behind', 'WBehind', 'num', 0, (l) => (firstSegType(l) === 'raid1' ? raidValue(l, 'writebehind') : null));
-lv('raid_min_recovery_rate', 'MinSync', 'num', 0, (l) => raidValue(l, 'min_recovery_rate'));
-lv('raid_max_recovery_rate', 'MaxSync', 'num', 0, (l) => raidValue(l, 'max_recovery_rate'));
+lv('raid_write_behind', 'WBehind', 'num', 0, (l) => raidSetting(l.lv.segments[0], isRaidLvType(l), 'writebehind'));
+lv('raid_min_recovery_rate', 'MinSync', 'num', 0, (l) => raidSetting(l.lv.segments[0], isRaidLvType(l), 'min_recovery_rate'));
+lv('raid_max_recovery_rate', 'MaxSync', 'num', 0, (l) => raidSetting(l.lv.segments[0], isRaidLvType(l), 'max_recovery_rate'));
 lv('move_pv', 'Move', 'str', 0, (l) => movePv(l)?.name ?? '');
 lv('move_pv_uuid', 'Move UUID', 'str', 38, (l) => movePv(l)?.pv?.id ?? '');
 lv('convert_lv', 'Convert', 'str', 0, () => '');
 lv('convert_lv_uuid', 'Convert UUID', 'str', 38, () => '');
-lv('mirror_log', 'Log', 'str', 0, (l) => refLv(l, 'mirror_log')?.displayName ?? '');
-lv('mirror_log_uuid', 'Log UUID', 'str', 38, (l) => refLv(l, 'mirror_log')?.lv.id ?? '');
-lv('data_lv', 'Data', 'str', 0, (l) => dataLv(l)?.displayName ?? '');
-lv('data_lv_uuid', 'Data UUID', 'str', 38, (l) => dataLv(l)?.lv.id ?? '');
-lv('metadata_lv', 'Meta', 'str', 0, (l) => metaLv(l)?.displayName ?? '');
-lv('metadata_lv_uuid', 'Meta UUID', 'str', 38, (l) => metaLv(l)?.lv.id ?? '');
-lv('pool_lv', 'Pool', 'str', 0, (l) => poolLv(l)?.displayName ?? '');
-lv('pool_lv_uuid', 'Pool UUID', 'str', 38, (l) => poolLv(l)?.lv.id ?? '');
+lvRef('mirror_log', 'Log', (l) => refLv(l, 'mirror_log'), 'mirror_log_uuid', 'Log UUID');
+lvRef('data_lv', 'Data', dataLv, 'data_lv_uuid', 'Data UUID');
+lvRef('metadata_lv', 'Meta', metaLv, 'metadata_lv_uuid', 'Meta UUID');
+lvRef('pool_lv', 'Pool', poolLv, 'pool_lv_uuid', 'Pool UUID');
 lv('lv_tags', 'LV Tags', 'list', 0, (l) => sortedTags(l.lv.tags));
 lv('lv_profile', 'LProfile', 'str', 0, (l) => l.lv.profile ?? '');
 lv('lv_lockargs', 'LLockArgs', 'str', 0, (l) => l.lv.lockArgs ?? '');
@@ -341,6 +248,9 @@ lv('lv_time', 'CTime', 'time', 26, (l) => (l.lv.creationTime !== undefined ? for
 lv('lv_time_removed', 'RTime', 'time', 26, () => '');
 lv('lv_host', 'Host', 'str', 10, (l) => l.lv.creationHost ?? '');
 lv('lv_modules', 'Modules', 'list', 0, lvModules);
+lv('raidintegritymode', 'IntegMode', 'str', 0, raidIntegrityMode);
+lv('raidintegrityblocksize', 'IntegBlkSize', 'num', 0, raidIntegrityBlockSize);
+lv('writecache_block_size', 'WCacheBlkSize', 'num', 0, writecacheBlockSize);
 lv('lv_historical', 'Historical', 'bin', 0, () => '');
 lv('lv_kernel_major', 'KMaj', 'num', 0, () => -1);
 lv('lv_kernel_minor', 'KMin', 'num', 0, () => -1);
@@ -350,12 +260,14 @@ lv('snap_percent', 'Snap%', 'pct', 6, () => null);
 lv('metadata_percent', 'Meta%', 'pct', 6, () => null);
 lv('copy_percent', 'Cpy%Sync', 'pct', 0, () => null);
 lv('sync_percent', 'Cpy%Sync', 'pct', 0, () => null);
-lv('lv_health_status', 'Health', 'str', 15, (l) => onlyIf(!!l.partial, 'partial'));
+lv('lv_health_status', 'Health', 'str', 15, (l) =>
+  (l.partial ? 'partial' : isRaidLvType(l) && !l.kinds.has('RAID') && l.lv.status.includes('WRITEMOSTLY') ? 'writemostly' : ''));
 lv('lv_attr', 'Attr', 'str', 0, lvAttr);
 
 function movePv(l: LvCtx): PvCtx | undefined {
   if (!l.lv.status.includes('PVMOVE')) return undefined;
-  const a = l.lv.segments[0]?.areas[0];
+  const s = l.lv.segments[0];
+  const a = s ? segAreas(l.vgc.vg, s).data[0] : undefined;
   return a?.kind === 'pv' ? l.vgc.pvById.get(a.pv.id) : undefined;
 }
 function dataLv(l: LvCtx): LvCtx | undefined {
@@ -372,6 +284,7 @@ function poolLv(l: LvCtx): LvCtx | undefined {
   if (t === 'thin') return refLv(l, 'thin_pool');
   if (t === 'cache') return refLv(l, 'cache_pool');
   if (t === 'vdo') return refLv(l, 'vdo_pool');
+  if (t === 'writecache') return refLv(l, 'writecache');
   return undefined;
 }
 
@@ -414,7 +327,7 @@ vg('vg_extendable', 'Extendable', 'bin', 0, (v) => onlyIf(v.vg.status.includes('
 vg('vg_exported', 'Exported', 'bin', 10, (v) => onlyIf(v.vg.status.includes('EXPORTED'), 'exported'));
 vg('vg_autoactivation', 'AutoAct', 'bin', 0, (v) => onlyIf(!v.vg.flags.includes('NOAUTOACTIVATE'), 'enabled'));
 vg('vg_partial', 'Partial', 'bin', 10, (v) => onlyIf(v.missingPvCount > 0, 'partial'));
-vg('vg_allocation_policy', 'AllocPol', 'str', 10, (v) => v.vg.allocationPolicy || 'normal');
+vg('vg_allocation_policy', 'AllocPol', 'str', 10, (v) => effectivePolicy(v.vg.allocationPolicy, 'normal'));
 vg('vg_clustered', 'Clustered', 'bin', 10, (v) => onlyIf(v.vg.status.includes('CLUSTERED'), 'clustered'));
 vg('vg_shared', 'Shared', 'bin', 7, (v) => onlyIf(v.vg.lockType === 'sanlock' || v.vg.lockType === 'dlm', 'shared'));
 vg('vg_size', 'VSize', 'size', 0, (v) => v.extentCount * v.extentBytes);
@@ -443,21 +356,22 @@ vg('vg_mda_copies', '#VMdaCps', 'num', 0, (v) => (v.vg.metadataCopies ? v.vg.met
 
 // Segment fields
 seg('segtype', 'Type', 'str', 0, (s) => (s.baseType === 'striped' && s.seg.areas.length === 1 ? 'linear' : s.baseType));
-seg('stripes', '#Str', 'num', 0, stripeCount);
-seg('data_stripes', '#DStr', 'num', 0, dataStripes);
-seg('reshape_len', 'RSize', 'size', 0, (s) => (isRaidType(s.baseType) ? (s.seg.reshapeCount ?? 0) * s.lvc.vgc.extentBytes : null));
-seg('reshape_len_le', 'RSize', 'num', 0, (s) => (isRaidType(s.baseType) ? s.seg.reshapeCount ?? 0 : null));
-seg('data_copies', '#Cpy', 'num', 0, dataCopies);
-seg('data_offset', 'DOff', 'num', 0, (s) => (isRaidType(s.baseType) ? segSetting(s, 'data_offset') : null));
+seg('stripes', '#Str', 'num', 0, segStripes);
+seg('data_stripes', '#DStr', 'num', 0, segDataStripes);
+seg('reshape_len', 'RSize', 'size', 0, (s) => { const le = segReshapeLe(s); return le === null ? null : le * s.lvc.vgc.extentBytes; });
+seg('reshape_len_le', 'RSize', 'num', 0, segReshapeLe);
+seg('data_copies', '#Cpy', 'num', 0, segDataCopies);
+// The data offsets of a raid come from the kernel (dm-raid status): unknown offline.
+seg('data_offset', 'DOff', 'num', 0, () => null);
 seg('new_data_offset', 'NOff', 'num', 0, () => null);
-seg('parity_chunks', '#Par', 'num', 0, (s) => parityChunks(s.baseType) ?? null);
-seg('stripe_size', 'Stripe', 'size', 0, (s) => sectorsToBytes(s.seg.stripeSize));
+seg('parity_chunks', '#Par', 'num', 0, segParityChunks);
+seg('stripe_size', 'Stripe', 'size', 0, segStripeSize);
 seg('region_size', 'Region', 'size', 0, (s) => segSizeSetting(s, 'region_size'));
-seg('chunk_size', 'Chunk', 'size', 0, (s) => segSizeSetting(s, 'chunk_size'));
+seg('chunk_size', 'Chunk', 'size', 0, segChunkSize);
 seg('thin_count', '#Thins', 'num', 0, (s) => (s.baseType === 'thin-pool' ? thinCount(s) : null));
-seg('discards', 'Discards', 'str', 0, (s) => (s.baseType === 'thin-pool' ? String(segBody(s.seg, 'discards') ?? 'passdown') : ''));
-seg('cache_metadata_format', 'CMFmt', 'num', 0, (s) => (s.baseType.startsWith('cache') ? segSetting(s, 'metadata_format') : null));
-seg('cache_mode', 'CacheMode', 'str', 0, (s) => String(segBody(s.seg, 'cache_mode') ?? ''));
+seg('discards', 'Discards', 'str', 0, segDiscards);
+seg('cache_metadata_format', 'CMFmt', 'num', 0, segCacheMetadataFormat);
+seg('cache_mode', 'CacheMode', 'str', 0, segCacheMode);
 seg('zero', 'Zero', 'bin', 0, zeroValue);
 seg('transaction_id', 'TransId', 'num', 0, (s) => (s.baseType.startsWith('thin') ? segSetting(s, 'transaction_id') : null));
 seg('thin_id', 'ThId', 'num', 0, (s) => (s.baseType === 'thin' ? segSetting(s, 'device_id') : null));
@@ -466,13 +380,14 @@ seg('seg_start_pe', 'Start', 'num', 0, (s) => s.seg.startExtent);
 seg('seg_size', 'SSize', 'size', 0, (s) => s.seg.extentCount * s.lvc.vgc.extentBytes);
 seg('seg_size_pe', 'SSize', 'num', 0, (s) => s.seg.extentCount);
 seg('seg_tags', 'Seg Tags', 'list', 0, (s) => sortedTags(s.seg.tags));
-seg('seg_pe_ranges', 'PE Ranges', 'str', 0, (s) => rangesOf(dataAreas(s)).join(' '));
-seg('seg_le_ranges', 'LE Ranges', 'list', 0, (s) => rangesOf(dataAreas(s)));
-seg('seg_metadata_le_ranges', 'Metadata LE Ranges', 'list', 0, (s) => rangesOf(metaAreas(s)));
-seg('devices', 'Devices', 'list', 0, (s) => devicesOf(dataAreas(s)));
-seg('metadata_devices', 'Metadata Devs', 'list', 0, (s) => devicesOf(metaAreas(s)));
-seg('seg_monitor', 'Monitor', 'str', 0, () => '');
-seg('cache_policy', 'CachePolicy', 'str', 0, (s) => String(segBody(s.seg, 'policy') ?? ''));
+seg('seg_pe_ranges', 'PE Ranges', 'str', 0, segPeRanges);
+seg('seg_le_ranges', 'LE Ranges', 'list', 0, segLeRanges);
+seg('seg_metadata_le_ranges', 'Metadata LE Ranges', 'list', 0, segMetadataLeRanges);
+seg('devices', 'Devices', 'list', 0, segDevices);
+seg('metadata_devices', 'Metadata Devs', 'list', 0, segMetadataDevices);
+// dmeventd monitoring: a raid0 is never monitored; the others' state needs the running LV (blank offline).
+seg('seg_monitor', 'Monitor', 'str', 0, (s) => (s.baseType === 'raid0' || s.baseType === 'raid0_meta' ? 'not monitored' : ''));
+seg('cache_policy', 'CachePolicy', 'str', 0, segCachePolicy);
 seg('cache_settings', 'CacheSettings', 'list', 0, () => []);
 
 // PV segment fields

@@ -145,8 +145,8 @@ const ORPHAN_VG: VolumeGroup = {
 };
 
 function freeSegCtx(vgc: VgCtx, ps: PvSegCtx): SegCtx {
-  const lv: LogicalVolume = { name: '', id: '', status: [], flags: [], tags: [], segments: [], extra: [] };
-  const lvc: LvCtx = { vgc, lv, visible: true, displayName: '', extents: 0, snapshots: [] };
+  const lv: LogicalVolume = { name: '', id: '', status: [], flags: [], tags: [], segments: [], extra: [], readAhead: 0 };
+  const lvc: LvCtx = { vgc, lv, visible: true, displayName: '', extents: 0, snapshots: [], kinds: new Set(), users: [], externalCount: 0 };
   const seg: Segment = { startExtent: 0, extentCount: ps.size, type: 'free', tags: [], areas: [], body: [], extra: [] };
   return { lvc, seg, baseType: 'free' };
 }
@@ -177,13 +177,22 @@ function buildRows(type: ReportType, o: ReportOptions, f: Filter, vgcs: VgCtx[],
   for (const vgc of vgcs) {
     if (!vgSelected(f, vgc)) continue;
     if (type === 'vg') { rows.push({ vgc }); continue; }
-    for (const lvc of vgc.lvs) {
+    for (const lvc of lvOrder(vgc)) {
       if (lvc.snapshotHolder || !lvSelected(f, lvc, o.all === true)) continue;
       if (type === 'lv') { rows.push({ vgc, lvc }); continue; }
       for (const seg of lvc.lv.segments) rows.push({ vgc, lvc, segc: { lvc, seg, baseType: seg.type.split('+')[0]! } });
     }
   }
   return rows;
+}
+
+/**
+ * The order LVM2 walks a VG's LVs in (what rows with equal sort keys keep): the metadata order, except
+ * that every thin pool is moved to the front in turn (so the last thin pool comes first).
+ */
+function lvOrder(vgc: VgCtx): LvCtx[] {
+  const pools = vgc.lvs.filter((l) => l.kinds.has('THIN_POOL')).reverse();
+  return pools.length === 0 ? vgc.lvs : [...pools, ...vgc.lvs.filter((l) => !l.kinds.has('THIN_POOL'))];
 }
 
 // ---------- sorting ----------
@@ -216,7 +225,7 @@ function compareValues(a: number | string, b: number | string): number {
 }
 
 function sortRows(rows: Row[], keys: SortKey[]): Row[] {
-  const decorated = rows.map((row, i) => ({ row, i, k: keys.map((k) => sortValue(k.field.get(row))) }));
+  const decorated = rows.map((row, i) => ({ row, i, k: keys.map((k) => sortValue(k.field.sort ? k.field.sort(row) : k.field.get(row))) }));
   decorated.sort((x, y) => {
     for (let j = 0; j < keys.length; j++) {
       const c = compareValues(x.k[j]!, y.k[j]!);

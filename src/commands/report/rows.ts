@@ -6,6 +6,7 @@
 import type { LogicalVolume, PhysicalVolume, Segment, VolumeGroup } from '../../model/types.js';
 import type { ConfigItem } from '../../metadata/config-tree.js';
 import type { ReportOrphanPv, ReportPvDevice, ReportVg } from './types.js';
+import { classifyLvs, segAreas, subLvNames, type LvKind } from './sublvs.js';
 
 export interface VgCtx {
   rv: ReportVg;
@@ -53,6 +54,12 @@ export interface LvCtx {
   /** LVs whose segments use this LV as an area or as a named sub-LV (pool, metadata, ...). */
   parent?: LvCtx;
   partial?: boolean;
+  /** What LVM2 knows this LV as after import (RAID_IMAGE, THIN_POOL_DATA, ...): see sublvs.ts. */
+  kinds: Set<LvKind>;
+  /** Segments of other LVs using this LV (LVM2's segs_using_this_lv), in metadata order. */
+  users: SegCtx[];
+  /** Thin LVs using this LV as their external origin. */
+  externalCount: number;
 }
 
 export interface SegCtx { lvc: LvCtx; seg: Segment; baseType: string }
@@ -130,7 +137,7 @@ export function orphanPvCtx(o: ReportOrphanPv): PvCtx {
 
 function makeLvCtx(vgc: VgCtx, lv: LogicalVolume): LvCtx {
   const extents = lv.segments.reduce((s, g) => s + g.extentCount, 0);
-  return { vgc, lv, visible: hasWord(lv.status, 'VISIBLE'), displayName: lv.name, extents, snapshots: [] };
+  return { vgc, lv, visible: hasWord(lv.status, 'VISIBLE'), displayName: lv.name, extents, snapshots: [], kinds: new Set(), users: [], externalCount: 0 };
 }
 
 function linkSnapshots(vgc: VgCtx): void {
@@ -179,7 +186,7 @@ function allocate(vgc: VgCtx): void {
       const baseType = baseSegType(seg);
       const len = areaLength(seg, baseType);
       const segc: SegCtx = { lvc, seg, baseType };
-      for (const a of seg.areas) {
+      for (const a of segAreas(vgc.vg, seg).data) {
         if (a.kind !== 'pv') continue;
         const pvc = vgc.pvById.get(a.pv.id);
         if (!pvc) continue;
@@ -198,10 +205,8 @@ function markPartial(vgc: VgCtx): void {
     if (depth > 64) return false;
     let p = false;
     for (const seg of lvc.lv.segments) {
-      for (const a of seg.areas) {
-        if (a.kind === 'pv') p ||= vgc.pvById.get(a.pv.id)?.missing ?? true;
-        else { const sub = vgc.lvByName.get(a.lvName); if (sub) p ||= visit(sub, depth + 1); }
-      }
+      for (const a of segAreas(vgc.vg, seg).data) if (a.kind === 'pv') p ||= vgc.pvById.get(a.pv.id)?.missing ?? true;
+      for (const n of subLvNames(vgc.vg, seg)) { const sub = vgc.lvByName.get(n); if (sub) p ||= visit(sub, depth + 1); }
     }
     lvc.partial = p;
     return p;
@@ -226,6 +231,7 @@ export function buildVgCtx(rv: ReportVg): VgCtx {
     vgc.lvByName.set(lv.name, lvc);
   }
   linkSnapshots(vgc);
+  classifyLvs(vgc);
   for (const lvc of vgc.lvs) if (!lvc.visible) lvc.displayName = `[${lvc.lv.name}]`;
   linkParents(vgc);
   allocate(vgc);
