@@ -17,9 +17,10 @@ export default defineConfig([
     format: ['esm'],
     // yargs (and the verbs) go to a chunk loaded only when the fast path of cli/main.ts does not apply.
     splitting: true,
-    esbuildOptions(o) { o.chunkNames = 'cli-[name]-[hash]'; },
-    // Remove the chunks of earlier builds (their names carry a hash), never the library's files.
-    clean: ['cli-*.js'],
+    // Fixed chunk names (no hash): a rebuild overwrites them, so old chunks never pile up, and nothing is
+    // deleted (tsup's `clean` empties the whole folder, which breaks anything running dist/ meanwhile).
+    esbuildOptions(o) { o.chunkNames = 'cli-[name]'; },
+    clean: false,
     dts: false,
     sourcemap: false,
     target: 'node20',
