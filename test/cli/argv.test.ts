@@ -11,6 +11,11 @@ describe('joinDashValues', () => {
     expect(joinDashValues(['lvresize', '--extents', '-10%VG', 'vg/lv'])).toEqual(['lvresize', '--extents=-10%VG', 'vg/lv']);
     expect(joinDashValues(['lvs', '--sort', '-vg_name,lv_name'])).toEqual(['lvs', '--sort=-vg_name,lv_name']);
   });
+  it('splits LVM2\'s one-word y/n options', () => {
+    expect(joinDashValues(['pvcreate', '-Zn', 'a.img'])).toEqual(['pvcreate', '-Z', 'n', 'a.img']);
+    expect(joinDashValues(['pvchange', '-xy', 'a.img'])).toEqual(['pvchange', '-x', 'y', 'a.img']);
+    expect(joinDashValues(['lvs', '-a'])).toEqual(['lvs', '-a']);
+  });
   it('leaves options that are followed by another option, or other options, alone', () => {
     expect(joinDashValues(['lvs', '-o', '--devices', 'a.img'])).toEqual(['lvs', '-o', '--devices', 'a.img']);
     expect(joinDashValues(['lvs', '-a', '-O', 'lv_name'])).toEqual(['lvs', '-a', '-O', 'lv_name']);
