@@ -28,7 +28,8 @@ export function splitDevices(v: unknown): string[] {
 /** Print a command's warnings (stderr, LVM2's "  WARNING: " prefix) and output; set the exit code. */
 export async function emit(p: Promise<CommandOutput>): Promise<void> {
   const out = await p;
-  for (const w of out.warnings) process.stderr.write(`  WARNING: ${w}\n`);
+  // LVM2 prints its TEST MODE notice without "WARNING:"; lvmkit's "Test mode: would write ..." lines too.
+  for (const w of out.warnings) process.stderr.write(/^(TEST MODE|Test mode):/.test(w) ? `  ${w}\n` : `  WARNING: ${w}\n`);
   if (out.stdout) process.stdout.write(out.stdout);
   if (out.exitCode) process.exitCode = out.exitCode;
 }
