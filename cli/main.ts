@@ -6,7 +6,7 @@
 import { isLvmkitError } from '../src/errors.js';
 import { EXIT_FAILED, EXIT_INVALID } from './shared.js';
 import { reportFastPath } from './fast-path.js';
-import { joinDashValues } from './argv.js';
+import { joinDashValues, rewriteLvArgv } from './argv.js';
 
 async function main(argv: string[]): Promise<unknown> {
   // LVMKIT_NO_FAST_PATH=1 sends every command line to yargs (tests compare the two paths).
@@ -16,7 +16,7 @@ async function main(argv: string[]): Promise<unknown> {
   return runYargs(argv);
 }
 
-main(joinDashValues(process.argv.slice(2)))
+main(joinDashValues(rewriteLvArgv(process.argv.slice(2))))
   .catch((e: unknown) => {
     if (isLvmkitError(e)) {
       process.stderr.write(`lvmkit: ${e.message}\n`);

@@ -31,6 +31,7 @@ export type ErrorCode =
   // writing verbs
   | 'ELOCKED'             // another lvmkit writer holds one of the images
   | 'ENOSPACE'            // not enough free extents (or metadata area space) for the request
+  | 'ESIZE'               // an LV size the verb cannot take (matches the current size, not larger/smaller, below 1 extent)
   | 'EEXISTS'             // name already in use, or a device already holds an LVM label / filesystem
   | 'EIN_USE'             // PV still has allocated extents, LV in use, ...
   | 'EMISSING_PV'         // the VG has missing PVs: refuse to change it

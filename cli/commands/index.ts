@@ -10,10 +10,16 @@ import { demoVerb } from './demo.js';
 import { tableVerb } from './table.js';
 import { dumpVerb } from './dump.js';
 import { loadVerb } from './load.js';
+import { pvcreateVerb, pvremoveVerb, pvresizeVerb, pvchangeVerb } from './pv.js';
+import { vgcreateVerb, vgextendVerb, vgreduceVerb, vgremoveVerb, vgrenameVerb, vgchangeVerb, vgcfgbackupVerb, vgcfgrestoreVerb } from './vg.js';
+import { lvVerbs } from './lv.js';
 
 export const verbs: Verb[] = [
   pvsVerb, vgsVerb, lvsVerb,
   inspectVerb, metadataVerb,
   tableVerb, dumpVerb, loadVerb,
+  pvcreateVerb, pvremoveVerb, pvresizeVerb, pvchangeVerb,
+  vgcreateVerb, vgextendVerb, vgreduceVerb, vgremoveVerb, vgrenameVerb, vgchangeVerb, vgcfgbackupVerb, vgcfgrestoreVerb,
+  ...lvVerbs,
   demoVerb,
 ];

@@ -5,9 +5,10 @@
  *   here and say what would be written -> otherwise write (text first, then headers) -> unlock.
  * Nothing is written when the verb, the validation or the planning throws.
  */
-import { LvmkitError } from '../errors.js';
+import { LvmkitError, isLvmkitError } from '../errors.js';
 import type { DeviceWrite } from '../format/mda.js';
 import type { BlockDevice } from '../devices/block-device.js';
+import { openFileDevice } from '../devices/file-device.js';
 import { vgFromConfig } from '../model/from-config.js';
 import { validateVg } from '../model/validate.js';
 import type { VolumeGroup } from '../model/types.js';
@@ -45,7 +46,7 @@ export async function withWritableScan<T>(o: WriteOptions, fn: (scan: ScanResult
   if (!o.devices.length) throw new LvmkitError('EARGS', 'no devices given: name the image files with --devices IMG[,IMG...]');
   const locks = lockImages(o.devices);
   try {
-    const scan = await scanDevices(o.devices, { write: !o.test, deviceNames: o.deviceNames, allowUnreadable: scanOptions.allowNoPvs });
+    const scan = await scanOrEmpty(o, scanOptions);
     try {
       return await fn(scan);
     } finally {
@@ -54,6 +55,29 @@ export async function withWritableScan<T>(o: WriteOptions, fn: (scan: ScanResult
   } finally {
     locks.release();
   }
+}
+
+/**
+ * scanDevices, or (with allowNoPvs) an empty scan of the opened images when none of them holds a PV yet
+ * (pvcreate, vgcreate on blank images).
+ */
+async function scanOrEmpty(o: WriteOptions, scanOptions: { allowNoPvs?: boolean }): Promise<ScanResult> {
+  try {
+    return await scanDevices(o.devices, { write: !o.test, deviceNames: o.deviceNames, allowUnreadable: scanOptions.allowNoPvs });
+  } catch (e) {
+    if (!scanOptions.allowNoPvs || !isLvmkitError(e) || !['ENOT_PV', 'ELABEL', 'ELABEL_CRC'].includes(e.code)) throw e;
+  }
+  const devices: BlockDevice[] = [];
+  const close = async () => { await Promise.all(devices.map((d) => d.close())); };
+  try {
+    for (const [i, path] of o.devices.entries()) {
+      devices.push(await openFileDevice(path, { write: !o.test, name: o.deviceNames?.[i] }));
+    }
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { devices, pvs: [], vgs: [], orphans: [], warnings: [], errors: [], damage: [], close };
 }
 
 export interface ChangeContext {
@@ -103,24 +127,47 @@ export async function changeVg(o: ChangeVgOptions, fn: (ctx: ChangeContext) => v
     };
     await fn(ctx);
     vg.seqno = before.vg.seqno + 1;
-    const problems = validateVg(vg);
-    const errors = problems.filter((p) => p.severity === 'error');
-    if (errors.length) {
-      throw new LvmkitError('EVALIDATE', `refusing to write VG ${vg.name}: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}; nothing was changed`);
-    }
-    const plan = planCommit(vg, ctx.commitPvs, { description: o.description });
-    const warnings = ctx.warnings;
-    if (o.test) {
-      warnings.unshift(TEST_MODE_NOTICE);
-      warnings.push(...describePlan(plan, ctx));
-    } else {
-      for (const w of ctx.writesBefore) await w.device.write(w.offset, w.data);
-      await executeCommit(plan);
-      for (const w of ctx.writesAfter) await w.device.write(w.offset, w.data);
-      for (const d of new Set(ctx.writesAfter.map((w) => w.device))) await d.sync();
-    }
-    return { stdout: ctx.messages.map((m) => `  ${m}\n`).join(''), warnings, vg, plan };
+    return commitChange({ test: o.test, description: o.description }, ctx);
   });
+}
+
+/** What commitChange writes: a VG model (seqno already set) to the mdas of `commitPvs`, with extra writes around it. */
+export type PendingCommit = Pick<ChangeContext, 'vg' | 'commitPvs' | 'messages' | 'warnings' | 'writesBefore' | 'writesAfter'>;
+
+/**
+ * The second half of changeVg, for verbs that build the VG themselves (vgcreate, vgcfgrestore): validate,
+ * plan (fails before any write), then in test mode describe, else write `writesBefore`, commit the text
+ * (text first, then headers) and write `writesAfter`, syncing after each step.
+ */
+export async function commitChange(o: { test?: boolean; description: string }, c: PendingCommit): Promise<ChangeResult> {
+  const vg = c.vg;
+  const problems = validateVg(vg);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length) {
+    throw new LvmkitError('EVALIDATE', `refusing to write VG ${vg.name}: ${errors[0].message}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}; nothing was changed`);
+  }
+  const plan = planCommit(vg, c.commitPvs, { description: o.description });
+  const warnings = c.warnings;
+  if (o.test) {
+    warnings.unshift(TEST_MODE_NOTICE);
+    warnings.push(...describePlan(plan, c));
+  } else {
+    await writeAll(c.writesBefore);
+    await executeCommit(plan);
+    await writeAll(c.writesAfter);
+  }
+  return { stdout: c.messages.map((m) => `  ${m}\n`).join(''), warnings, vg, plan };
+}
+
+/** Write each of `writes` in order, then sync every device written. */
+export async function writeAll(writes: ExtraWrite[]): Promise<void> {
+  for (const w of writes) await w.device.write(w.offset, w.data);
+  for (const d of new Set(writes.map((w) => w.device))) await d.sync();
+}
+
+/** --test lines for raw writes (verbs without a metadata commit: pvcreate, pvremove, vgremove). */
+export function describeWrites(writes: ExtraWrite[]): string[] {
+  return writes.map((w) => `Test mode: would write ${w.data.length} bytes at offset ${w.offset} of ${w.device.name} (${w.what})`);
 }
 
 /** The VG named `name` in a scan, or LVM2's error when it is not there. */
@@ -134,9 +181,9 @@ export function findVg(scan: ScanResult, name: string): ScannedVg {
 /** --test: what would have been written. */
 export function describePlan(plan: CommitPlan, ctx?: Pick<ChangeContext, 'writesBefore' | 'writesAfter'>): string[] {
   const lines: string[] = [];
-  for (const w of ctx?.writesBefore ?? []) lines.push(`Test mode: would write ${w.data.length} bytes at offset ${w.offset} of ${w.device.name} (${w.what})`);
+  lines.push(...describeWrites(ctx?.writesBefore ?? []));
   const where = plan.areas.map((a) => `${a.pv.device.name}@${a.headerOffset}`).join(', ');
   lines.push(`Test mode: would write VG ${plan.vg.name} metadata seqno ${plan.vg.seqno} (${plan.textSize} bytes) to ${plan.areas.length} metadata area(s): ${where}`);
-  for (const w of ctx?.writesAfter ?? []) lines.push(`Test mode: would write ${w.data.length} bytes at offset ${w.offset} of ${w.device.name} (${w.what})`);
+  lines.push(...describeWrites(ctx?.writesAfter ?? []));
   return lines;
 }

@@ -4,6 +4,8 @@
  * device and inode numbers, so two paths to the same file (links, ../) share one lock, and images in
  * read-only directories can be locked too. A lock left by a process that no longer exists is stale
  * and is taken over. Node-only (like devices/file-device.ts).
+ * For tests of concurrent writers: env LVMKIT_PAUSE_AFTER_LOCK_MS=n makes a writer hold its locks for n ms
+ * (a synchronous sleep right after taking them) before it reads anything. Off by default.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,5 +85,7 @@ export function lockImages(paths: string[]): LockSet {
     release();
     throw e;
   }
+  const pause = Number(process.env.LVMKIT_PAUSE_AFTER_LOCK_MS ?? 0);
+  if (pause > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
   return { release };
 }

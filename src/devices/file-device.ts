@@ -2,7 +2,13 @@
  * A BlockDevice over an image file (or a block device node) through node:fs/promises.
  * Positioned reads/writes only, so offsets far past 4 GiB work (exact up to 2^53).
  * This is one of the two files of the core allowed to import Node modules.
+ *
+ * Crash injection for tests (off by default, costs nothing when off): with env LVMKIT_CRASH_AFTER_WRITES=k
+ * the process SIGKILLs itself right after its k-th completed write() to any FileDevice; with env
+ * LVMKIT_WRITE_COUNT_FILE=path the number of writes done so far is written to that file after each one.
+ * test/crash/ uses both to kill a real command after each of its writes in turn.
  */
+import { writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { LvmkitError } from '../errors.js';
 import type { BlockDevice } from './block-device.js';
@@ -62,6 +68,7 @@ export class FileDevice implements BlockDevice {
       }
       done += n;
     }
+    afterWrite();
   }
 
   async sync(): Promise<void> {
@@ -83,6 +90,17 @@ export class FileDevice implements BlockDevice {
         { file: this.name, offset, cause: e });
     }
   }
+}
+
+let writesDone = 0;
+
+/** The crash-injection hook (see the header comment). */
+function afterWrite(): void {
+  writesDone++;
+  const countFile = process.env.LVMKIT_WRITE_COUNT_FILE;
+  if (countFile) writeFileSync(countFile, `${writesDone}\n`);
+  const crashAfter = Number(process.env.LVMKIT_CRASH_AFTER_WRITES ?? 0);
+  if (crashAfter > 0 && writesDone >= crashAfter) process.kill(process.pid, 'SIGKILL');
 }
 
 /** Open an image file (or block device node) as a BlockDevice. Read-only unless `write` is set. */

@@ -34,7 +34,7 @@ describe('the CLI takes such values', () => {
   afterAll(() => removeDir(dir));
 
   it('lvs -O -lv_size sorts by size, largest first (both parsers)', () => {
-    for (const env of [{}, { LVMKIT_NO_FAST_PATH: '1' }]) {
+    for (const env of [{}, { LVMKIT_NO_FAST_PATH: '1' }] as Array<Record<string, string>>) {
       const r = runCli(['lvs', '--devices', devs, '-O', '-lv_size', '-o', 'lv_name', '--noheadings'], { env });
       expect(r.stderr).toBe('');
       expect(r.stdout.split('\n').map((l) => l.trim()).filter(Boolean)).toEqual(['str', 'lin']);
