@@ -5,7 +5,7 @@
  * 4 KiB blocks as holes; `partial` maps extents on missing PVs to zeros and lists them. Node-only.
  */
 import { randomBytes } from 'node:crypto';
-import { lstat, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LvmkitError } from '../errors.js';
 import type { BlockDevice } from '../devices/block-device.js';
@@ -245,8 +245,15 @@ export async function dumpCommand(o: DumpCommandOptions): Promise<DumpResult> {
   if (lvName !== undefined && o.output === undefined && o.outdir === undefined) throw new LvmkitError('EARGS', `name the output: -o FILE, -o - (stdout) or --outdir DIR`);
   if (o.sparse && o.output === '-') throw new LvmkitError('EARGS', '--sparse needs an output file, not stdout');
   if (o.outdir !== undefined) {
-    const st = await stat(o.outdir).catch(() => undefined);
-    if (!st || !st.isDirectory()) throw new LvmkitError('EARGS', `--outdir ${o.outdir}: not a directory`);
+    let st = await stat(o.outdir).catch(() => undefined);
+    if (!st) {
+      // A missing DIR is made (its parent must exist); an existing non-directory is refused.
+      await mkdir(o.outdir).catch((e: NodeJS.ErrnoException) => {
+        throw new LvmkitError('EARGS', `--outdir ${o.outdir}: cannot create the directory: ${e.code ?? e.message}`);
+      });
+      st = await stat(o.outdir);
+    }
+    if (!st.isDirectory()) throw new LvmkitError('EARGS', `--outdir ${o.outdir}: not a directory`);
   }
   const scan = await scanDevices(o.devices, { deviceNames: o.deviceNames });
   try {

@@ -133,6 +133,18 @@ describe('lvmkit dump', () => {
     expect(st.blocks * 512).toBeLessThan(st.size * 0.9);
   });
 
+  it('--outdir: a missing DIR is created, a file in its place is refused', () => {
+    const fresh = join(dir, 'fresh-outdir');
+    const r = runCli(['dump', 'sample', '--devices', `${pv0},${pv1}`, '--outdir', fresh]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(fresh).sort()).toEqual(['lin.img', 'str.img']);
+    expect(sha256(join(fresh, 'str.img'))).toBe(expected.get('sample/str')!.sha);
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    expectOneLineError(runCli(['dump', 'sample', '--devices', `${pv0},${pv1}`, '--outdir', file]), 'not a directory');
+    expectOneLineError(runCli(['dump', 'sample', '--devices', `${pv0},${pv1}`, '--outdir', join(dir, 'no', 'such', 'parent')]), 'cannot create the directory');
+  });
+
   it('refuses LV names that would land outside the directory', () => {
     for (const bad of ['..', '.', '../x', 'a/b', 'a\\b', '.hidden', '']) expect(() => outdirPath('/some/dir', bad), bad).toThrow(/outside|cannot be used/);
     expect(outdirPath('/some/dir', 'lv_1')).toBe('/some/dir/lv_1.img');
