@@ -43,27 +43,40 @@ export interface InspectedDevice {
   error?: string;
 }
 
-export async function inspectImages(paths: string[]): Promise<InspectedDevice[]> {
+export interface InspectOptions {
+  /** Wrap each opened image before it is read (fault injection: devices/faulty-device.ts). */
+  wrapDevice?: (dev: BlockDevice) => BlockDevice;
+}
+
+export async function inspectImages(paths: string[], options: InspectOptions = {}): Promise<InspectedDevice[]> {
   const out: InspectedDevice[] = [];
   for (const path of paths) {
-    const dev = await openFileDevice(path);
+    const opened = await openFileDevice(path);
+    const dev = options.wrapDevice ? options.wrapDevice(opened) : opened;
     try {
-      const info = await inspectDevice(dev);
-      let parts: PartitionInfo[] = [];
-      try { parts = await listPartitions(dev); } catch (e) { if (!isLvmkitError(e)) throw e; info.error ??= e.message; }
-      out.push(info);
-      if (parts.length) {
-        info.partitions = parts.map((p) => ({ index: p.index, start: p.start, size: p.size, type: typeof p.type === 'number' ? `0x${p.type.toString(16).padStart(2, '0')}` : p.type, scheme: p.scheme }));
-        // A PV on the whole image hides the partition table, as for LVM2; otherwise show each PV partition.
-        if (!info.label) {
-          for (const p of parts.filter((x) => !x.extended)) {
-            const sub = await inspectDevice(new SubDevice(dev, p.start, p.size, `${dev.name}:p${p.index}`));
-            if (sub.label) out.push(sub);
-          }
-        }
-      }
+      out.push(...await inspectOpenDevice(dev));
     } finally {
       await dev.close();
+    }
+  }
+  return out;
+}
+
+/** What is on one open device (and on its partitions when the device itself holds no PV). Does not close it. */
+export async function inspectOpenDevice(dev: BlockDevice): Promise<InspectedDevice[]> {
+  const out: InspectedDevice[] = [];
+  const info = await inspectDevice(dev);
+  let parts: PartitionInfo[] = [];
+  try { parts = await listPartitions(dev); } catch (e) { if (!isLvmkitError(e) || e.code === 'EDEVICE_IO') throw e; info.error ??= e.message; }
+  out.push(info);
+  if (parts.length) {
+    info.partitions = parts.map((p) => ({ index: p.index, start: p.start, size: p.size, type: typeof p.type === 'number' ? `0x${p.type.toString(16).padStart(2, '0')}` : p.type, scheme: p.scheme }));
+    // A PV on the whole image hides the partition table, as for LVM2; otherwise show each PV partition.
+    if (!info.label) {
+      for (const p of parts.filter((x) => !x.extended)) {
+        const sub = await inspectDevice(new SubDevice(dev, p.start, p.size, `${dev.name}:p${p.index}`));
+        if (sub.label) out.push(sub);
+      }
     }
   }
   return out;
@@ -75,7 +88,7 @@ async function inspectDevice(dev: BlockDevice): Promise<InspectedDevice> {
   try {
     label = await readLabel(dev, { allowBadCrc: true });
   } catch (e) {
-    if (!isLvmkitError(e)) throw e;
+    if (!isLvmkitError(e) || e.code === 'EDEVICE_IO') throw e;
     info.error = e.message;
     return info;
   }
@@ -115,9 +128,9 @@ function describeMda(index: number, m: MdaRead): InspectedMda {
   return d;
 }
 
-export async function inspectCommand(o: { images: string[]; json?: boolean }): Promise<CommandOutput> {
+export async function inspectCommand(o: { images: string[]; json?: boolean } & InspectOptions): Promise<CommandOutput> {
   if (!o.images.length) throw new LvmkitError('EARGS', 'name at least one image to inspect');
-  const devs = await inspectImages(o.images);
+  const devs = await inspectImages(o.images, { wrapDevice: o.wrapDevice });
   const anyError = devs.some((d) => d.error || d.mdas.some((m) => m.error));
   const stdout = o.json ? JSON.stringify(devs, null, 2) + '\n' : devs.map(formatDevice).join('\n');
   return { stdout, warnings: [], exitCode: anyError ? 5 : 0 };

@@ -10,7 +10,7 @@ import { printConfig } from '../metadata/printer.js';
 import { vgToConfig } from '../model/to-config.js';
 import { lookupSegtype } from '../segtypes/registry.js';
 import type { CommandOutput } from './output.js';
-import { scanDevices, type ScanResult, type ScannedVg } from './scan.js';
+import { scanDevices, type ScanOptions, type ScanResult, type ScannedVg } from './scan.js';
 
 export interface MetadataCommandOptions {
   devices: string[];
@@ -19,6 +19,8 @@ export interface MetadataCommandOptions {
   seqno?: number;
   /** raw: the text as stored on disk; file: LVM2's vgcfgbackup layout. */
   flavour?: 'raw' | 'file';
+  /** Wrap each opened image before it is read (fault injection: devices/faulty-device.ts). */
+  wrapDevice?: ScanOptions['wrapDevice'];
 }
 
 export interface MetadataVersion {
@@ -36,7 +38,7 @@ export interface MetadataVersion {
 
 export async function metadataCommand(o: MetadataCommandOptions): Promise<CommandOutput> {
   const history = !!o.all || o.seqno !== undefined;
-  const scan = await scanDevices(o.devices, { allowUnreadable: history });
+  const scan = await scanDevices(o.devices, { allowUnreadable: history, wrapDevice: o.wrapDevice });
   try {
     if (history) {
       const versions = (await metadataHistory(scan)).filter((v) => !o.vg || v.vgName === o.vg);
@@ -81,7 +83,7 @@ export async function metadataHistory(scan: ScanResult): Promise<MetadataVersion
       try {
         entries = await scanMetadataHistory(pv.device, mda);
       } catch (e) {
-        if (e instanceof LvmkitError) { scan.warnings.push(e.message); continue; }
+        if (e instanceof LvmkitError && e.code !== 'EDEVICE_IO') { scan.warnings.push(e.message); continue; }
         throw e;
       }
       for (const e of entries) {

@@ -7,7 +7,7 @@ import { mdaFreeBytes } from '../format/mda-space.js';
 import type { MdaRead } from '../format/mda.js';
 import type { CommandOutput } from './output.js';
 import { runReport, type ReportInput, type ReportMdaInfo, type ReportOptions } from './report/index.js';
-import { scanDevices, type ScanResult, type ScannedPv } from './scan.js';
+import { scanDevices, type ScanOptions, type ScanResult, type ScannedPv } from './scan.js';
 
 export interface ReportCommandOptions {
   devices: string[];
@@ -24,10 +24,12 @@ export interface ReportCommandOptions {
   aligned?: boolean;
   all?: boolean;
   segments?: boolean;
+  /** Wrap each opened image before it is read (fault injection: devices/faulty-device.ts). */
+  wrapDevice?: ScanOptions['wrapDevice'];
 }
 
 export async function reportCommand(kind: 'pvs' | 'vgs' | 'lvs', o: ReportCommandOptions): Promise<CommandOutput> {
-  const scan = await scanDevices(o.devices, { deviceNames: o.deviceNames });
+  const scan = await scanDevices(o.devices, { deviceNames: o.deviceNames, wrapDevice: o.wrapDevice });
   try {
     const fields = Array.isArray(o.options) ? o.options.join(',') : o.options;
     const opts: ReportOptions = {

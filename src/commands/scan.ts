@@ -16,6 +16,7 @@ import { parseConfig } from '../metadata/parse.js';
 import type { ConfigDocument, ConfigSection } from '../metadata/config-tree.js';
 import { vgFromConfig } from '../model/from-config.js';
 import { validateVg } from '../model/validate.js';
+import { shownName, shownText } from '../model/names.js';
 import type { VolumeGroup } from '../model/types.js';
 import { lookupSegtype } from '../segtypes/registry.js';
 
@@ -73,6 +74,11 @@ export interface ScanOptions {
    * By default such a scan throws the first cause, as there is nothing to report.
    */
   allowUnreadable?: boolean;
+  /**
+   * Wrap each opened image before it is read (fault injection in tests and the fuzzer: see
+   * devices/faulty-device.ts). The wrapper's close() must close the image.
+   */
+  wrapDevice?: (dev: BlockDevice) => BlockDevice;
 }
 
 export async function scanDevices(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
@@ -80,19 +86,34 @@ export async function scanDevices(paths: string[], options: ScanOptions = {}): P
     throw new LvmkitError('EARGS', 'no devices given: name the image files with --devices IMG[,IMG...]');
   }
   const devices: BlockDevice[] = [];
+  try {
+    for (const [i, path] of paths.entries()) {
+      const dev = await openFileDevice(path, { write: !!options.write, name: options.deviceNames?.[i] });
+      devices.push(options.wrapDevice ? options.wrapDevice(dev) : dev);
+    }
+  } catch (e) {
+    await Promise.all(devices.map((d) => d.close()));
+    throw e;
+  }
+  return scanOpenDevices(devices, options);
+}
+
+/**
+ * The scan of devices already open (memory images, devices of the browser, wrapped devices). The result's
+ * close() closes them, also when the scan throws.
+ */
+export async function scanOpenDevices(devices: BlockDevice[], options: Omit<ScanOptions, 'write' | 'deviceNames' | 'wrapDevice'> = {}): Promise<ScanResult> {
   const result: ScanResult = {
     devices, pvs: [], vgs: [], orphans: [], warnings: [], errors: [], damage: [],
     close: async () => { await Promise.all(devices.map((d) => d.close())); },
   };
   try {
-    for (const [i, path] of paths.entries()) {
-      devices.push(await openFileDevice(path, { write: !!options.write, name: options.deviceNames?.[i] }));
-    }
+    if (!devices.length) throw new LvmkitError('EARGS', 'no devices given: name the image files with --devices IMG[,IMG...]');
     const whyNot: LvmkitError[] = [];
     for (const dev of devices) result.pvs.push(...(await findPvs(dev, result, whyNot)));
     if (result.pvs.length === 0) {
       if (whyNot.length === 1) throw whyNot[0];
-      throw new LvmkitError('ENOT_PV', `no LVM2 physical volume found on ${paths.join(', ')}: ${whyNot.map((e) => e.message).join('; ')}`);
+      throw new LvmkitError('ENOT_PV', `no LVM2 physical volume found on ${devices.map((d) => d.name).join(', ')}: ${whyNot.map((e) => e.message).join('; ')}`);
     }
     groupVgs(result);
     if (!options.allowUnreadable) failWhenNothingReadable(result);
@@ -123,7 +144,8 @@ async function tryLabel(dev: BlockDevice, result: ScanResult): Promise<ScannedPv
   try {
     label = await readLabel(dev);
   } catch (e) {
-    if (!isLvmkitError(e)) throw e;
+    // A failing device is not "no PV here": stop, naming the device and offset.
+    if (!isLvmkitError(e) || e.code === 'EDEVICE_IO') throw e;
     if (e.code !== 'ENOT_PV') result.warnings.push(e.message);
     return e;
   }
@@ -201,8 +223,8 @@ function parseCopy(mda: MdaRead): { doc: ConfigDocument; vgName: string; vgId: s
     if (!vgSec) return new LvmkitError('EMETADATA', `${source}: no volume group section in the metadata text`);
     const id = vgSec.children.find((c) => c.kind === 'setting' && c.key === 'id');
     const seq = vgSec.children.find((c) => c.kind === 'setting' && c.key === 'seqno');
-    if (!id || id.kind !== 'setting' || typeof id.value !== 'string') return new LvmkitError('EMETADATA', `${source}: VG ${vgSec.name}: missing required setting "id"`);
-    if (!seq || seq.kind !== 'setting' || typeof seq.value !== 'number') return new LvmkitError('EMETADATA', `${source}: VG ${vgSec.name}: missing required setting "seqno"`);
+    if (!id || id.kind !== 'setting' || typeof id.value !== 'string') return new LvmkitError('EMETADATA', `${source}: VG ${shownName(vgSec.name)}: missing required setting "id"`);
+    if (!seq || seq.kind !== 'setting' || typeof seq.value !== 'number') return new LvmkitError('EMETADATA', `${source}: VG ${shownName(vgSec.name)}: missing required setting "seqno"`);
     return { doc, vgName: vgSec.name, vgId: id.value, seqno: seq.value };
   } catch (e) {
     if (isLvmkitError(e)) return e;
@@ -210,17 +232,37 @@ function parseCopy(mda: MdaRead): { doc: ConfigDocument; vgName: string; vgId: s
   }
 }
 
+/**
+ * A device smaller than its PV (an image cut short, a partition shrunk): LVM2 warns and goes on reading, and
+ * so does lvmkit; reads of extents past the device's end then fail naming the device and offset.
+ * The PV size is the metadata's dev_size, or pe_start + pe_count * extent_size when dev_size is absent.
+ */
+function warnShrunkDevices(vg: VolumeGroup, pvs: Map<string, ScannedPv>, result: ScanResult): void {
+  let any = false;
+  for (const pv of vg.pvs) {
+    const found = pvs.get(pv.id);
+    if (!found) continue;
+    const devSectors = Math.floor(found.device.size / 512);
+    const pvSectors = pv.devSize ?? pv.peStart + pv.peCount * vg.extentSize;
+    if (devSectors < pvSectors) {
+      result.warnings.push(`Device ${found.device.name} has size of ${devSectors} sectors which is smaller than corresponding PV size of ${pvSectors} sectors. Was device resized?`);
+      any = true;
+    }
+  }
+  if (any) result.warnings.push(`One or more devices used as PVs in VG ${shownName(vg.name)} have changed sizes.`);
+}
+
 function buildVg(copies: MetadataCopy[], result: ScanResult): ScannedVg | undefined {
   copies.sort((a, b) => b.seqno - a.seqno);
   const newest = copies[0];
   for (const c of copies) {
     if (c.seqno === newest.seqno && (c.mda.textCrc !== newest.mda.textCrc || c.mda.textSize !== newest.mda.textSize)) {
-      result.warnings.push(`scan of VG ${newest.vgName} from ${c.pv.device.name} found mda_checksum ${crcHex(c.mda.textCrc ?? 0).slice(2)} mda_size ${c.mda.textSize} vs ${crcHex(newest.mda.textCrc ?? 0).slice(2)} ${newest.mda.textSize} (same seqno ${newest.seqno}, different text): using the copy on ${newest.pv.device.name}`);
+      result.warnings.push(`scan of VG ${shownName(newest.vgName)} from ${c.pv.device.name} found mda_checksum ${crcHex(c.mda.textCrc ?? 0).slice(2)} mda_size ${c.mda.textSize} vs ${crcHex(newest.mda.textCrc ?? 0).slice(2)} ${newest.mda.textSize} (same seqno ${newest.seqno}, different text): using the copy on ${newest.pv.device.name}`);
     } else if (c.seqno < newest.seqno) {
-      result.warnings.push(`ignoring metadata seqno ${c.seqno} on ${c.pv.device.name} for seqno ${newest.seqno} on ${newest.pv.device.name} for VG ${newest.vgName}.`);
+      result.warnings.push(`ignoring metadata seqno ${c.seqno} on ${c.pv.device.name} for seqno ${newest.seqno} on ${newest.pv.device.name} for VG ${shownName(newest.vgName)}.`);
     }
   }
-  if (copies.some((c) => c.seqno < newest.seqno)) result.warnings.push(`Inconsistent metadata found for VG ${newest.vgName}.`);
+  if (copies.some((c) => c.seqno < newest.seqno)) result.warnings.push(`Inconsistent metadata found for VG ${shownName(newest.vgName)}.`);
   const source = `${newest.mda.file} (metadata at offset ${newest.mda.areaOffset + newest.mda.textOffset})`;
   let vg: VolumeGroup;
   try {
@@ -253,8 +295,9 @@ function buildVg(copies: MetadataCopy[], result: ScanResult): ScannedVg | undefi
     else {
       missingPvIds.push(pv.id);
       result.warnings.push(`Couldn't find device with uuid ${pv.id}.`);
-      result.warnings.push(`VG ${vg.name} is missing PV ${pv.id} (last written to ${pv.deviceHint ?? '[unknown]'}).`);
+      result.warnings.push(`VG ${shownName(vg.name)} is missing PV ${pv.id} (last written to ${shownText(pv.deviceHint ?? '[unknown]')}).`);
     }
   }
+  warnShrunkDevices(vg, pvs, result);
   return { vg, copy: newest, copies, pvs, missingPvIds };
 }

@@ -3,6 +3,7 @@
  * every VG text starts on a 512-byte boundary at area offset >= 512 with `<vgname> {\nid = "` and ends at a NUL,
  * possibly wrapping to area+512. Only seqno/name are extracted here (regex), no full parse.
  */
+import { LvmkitError } from '../errors.js';
 import type { BlockDevice } from '../devices/block-device.js';
 import { lvmCrc } from './crc.js';
 import { MDA_ALIGN, MDA_HEADER_SIZE } from './layout.js';
@@ -41,6 +42,9 @@ export interface HistoryArea {
   slots?: RawLocn[];
 }
 
+/** The whole area is read into memory: larger areas (a damaged header on a huge sparse image) are refused. */
+export const MAX_HISTORY_AREA_SIZE = 256 * 1024 * 1024;
+
 const TEXT_START = /^([A-Za-z0-9+_.-]+) \{\nid = "([0-9A-Za-z!#-]{32,38})"\nseqno = (\d+)\n/;
 const START_PROBE = 256;
 const CONTENTS_LINE = '\ncontents = "Text Format Volume Group"\n';
@@ -49,6 +53,11 @@ const CONTENTS_LINE = '\ncontents = "Text Format Volume Group"\n';
 export async function scanMetadataHistory(dev: BlockDevice, mda: HistoryArea | MdaRead): Promise<MetadataHistoryEntry[]> {
   const areaSize = Math.min(mda.areaSize, dev.size - mda.areaOffset);
   if (areaSize <= MDA_HEADER_SIZE) return [];
+  if (areaSize > MAX_HISTORY_AREA_SIZE) {
+    throw new LvmkitError('EMDA_LOCATION',
+      `${dev.name}: metadata area at offset ${mda.areaOffset} is ${areaSize} bytes: larger than lvmkit searches for older versions (${MAX_HISTORY_AREA_SIZE} bytes)`,
+      { file: dev.name, offset: mda.areaOffset });
+  }
   const area = await dev.read(mda.areaOffset, areaSize);
   return scanAreaBytes(area, mda.areaOffset, currentLocation(mda.slots));
 }

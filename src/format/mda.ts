@@ -227,7 +227,16 @@ export interface ReadMdaOptions {
 
 const textDecoder = new TextDecoder('utf-8', { fatal: false });
 
-/** Read one metadata area described by the label's `area`. Never throws for damage: see `error`. */
+/**
+ * lvmkit's limit on one metadata text (LVM2's own texts are a few MiB even for VGs of 10,000 LVs; the parsed tree
+ * takes 25-55 bytes of memory per byte of text): a raw_locn claiming more is refused as damage, not allocated.
+ */
+export const MAX_METADATA_TEXT_SIZE = 32 * 1024 * 1024;
+
+/**
+ * Read one metadata area described by the label's `area`. Never throws for damage: see `error`.
+ * A failing device (EDEVICE_IO) is not damage of the area: that error is thrown.
+ */
 export async function readMetadataArea(dev: BlockDevice, area: DiskLocn, options: ReadMdaOptions = {}): Promise<MdaRead> {
   const slot = options.slot ?? SLOT_COMMITTED;
   const r: MdaRead = {
@@ -237,7 +246,7 @@ export async function readMetadataArea(dev: BlockDevice, area: DiskLocn, options
   try {
     await readInto(dev, area, r);
   } catch (e) {
-    if (!(e instanceof LvmkitError)) throw e;
+    if (!(e instanceof LvmkitError) || e.code === 'EDEVICE_IO') throw e;
     r.error = e;
   }
   return r;
@@ -266,7 +275,8 @@ async function readInto(dev: BlockDevice, area: DiskLocn, r: MdaRead): Promise<v
   r.textOffset = locn.offset;
   r.textSize = locn.size;
   if (locn.offset === 0 && locn.size === 0) return; // no metadata text (fresh PV)
-  const problem = rawLocnProblem(r.areaSize, locn);
+  const problem = rawLocnProblem(r.areaSize, locn)
+    ?? (locn.size > MAX_METADATA_TEXT_SIZE ? `text size ${locn.size} is larger than lvmkit reads (${MAX_METADATA_TEXT_SIZE} bytes)` : undefined);
   if (problem) {
     throw locationError(file, area.offset + RAW_LOCN_OFFSET + r.slot * RAW_LOCN_SIZE,
       `metadata area at offset ${area.offset}: raw_locn[${r.slot}]: ${problem}`);

@@ -2,6 +2,7 @@
  * Typed access to config-tree settings for the model builder, with errors that name the
  * source and line:column of the offending item ("vg.txt:12:1: pe_count: expected an integer").
  */
+import { shownText } from './names.js';
 import { LvmkitError } from '../errors.js';
 import {
   ConfigBareWord, ConfigFloat, ConfigSingleQuoted,
@@ -105,10 +106,11 @@ export function describeValue(v: ConfigValue): string {
   return describeScalar(v);
 }
 
+/** A value as quoted in a one-line message (escaped control characters, long text cut: see shownText). */
 export function describeScalar(v: ConfigScalar): string {
-  if (typeof v === 'string') return `string "${v}"`;
+  if (typeof v === 'string') return `string "${shownText(v)}"`;
   if (typeof v === 'number' || typeof v === 'bigint') return `number ${v}`;
-  if (v instanceof ConfigFloat) return `number ${v.raw}`;
-  if (v instanceof ConfigSingleQuoted) return `string '${v.value}'`;
-  return `word ${v.value}`;
+  if (v instanceof ConfigFloat) return `number ${shownText(v.raw)}`;
+  if (v instanceof ConfigSingleQuoted) return `string '${shownText(v.value)}'`;
+  return `word ${shownText(v.value)}`;
 }

@@ -9,6 +9,7 @@ import { SectionReader, describeScalar, metadataError } from './config-access.js
 import { baseSegtype, genericCodec, type SegmentCodecLookup, type SegmentDecodeContext } from './segment-codec.js';
 import type { LogicalVolume, PhysicalVolume, Segment, VolumeGroup } from './types.js';
 import { mergeAdjacentSegments } from './merge.js';
+import { shownName } from './names.js';
 
 export interface FromConfigOptions {
   /** Name of the text's origin for messages (file, or "file@offset"). */
@@ -28,7 +29,7 @@ export function vgFromConfig(doc: ConfigDocument, opts: FromConfigOptions = {}):
   if (!vgSec) throw metadataError(source, undefined, 'no volume group section found');
   checkHeader(doc, vgSec, source);
 
-  const r = new SectionReader(vgSec, source, `VG ${vgSec.name}`);
+  const r = new SectionReader(vgSec, source, `VG ${shownName(vgSec.name)}`);
   const vg: VolumeGroup = {
     name: vgSec.name,
     id: r.str('id'),
@@ -52,7 +53,7 @@ export function vgFromConfig(doc: ConfigDocument, opts: FromConfigOptions = {}):
     header: doc.children.filter((c) => c !== vgSec),
   };
   const pvSec = findSubsection(vgSec, 'physical_volumes', r);
-  if (!pvSec) throw metadataError(source, vgSec.pos, `VG ${vg.name}: missing required section "physical_volumes"`);
+  if (!pvSec) throw metadataError(source, vgSec.pos, `VG ${shownName(vg.name)}: missing required section "physical_volumes"`);
   for (const s of subsections(pvSec)) vg.pvs.push(pvFromSection(s, source));
 
   const lvSec = findSubsection(vgSec, 'logical_volumes', r);
@@ -98,7 +99,7 @@ const PV_KEYS = ['id', 'device', 'device_id_type', 'device_id', 'status', 'flags
   'pe_count', 'ba_start', 'ba_size'];
 
 function pvFromSection(s: ConfigSection, source: string): PhysicalVolume {
-  const r = new SectionReader(s, source, `PV ${s.name}`);
+  const r = new SectionReader(s, source, `PV ${shownName(s.name)}`);
   const pv: PhysicalVolume = {
     key: s.name,
     id: r.str('id'),
@@ -116,7 +117,7 @@ function pvFromSection(s: ConfigSection, source: string): PhysicalVolume {
     extra: [],
   };
   if ((pv.baStart === undefined) !== (pv.baSize === undefined)) {
-    throw metadataError(source, s.pos, `PV ${s.name}: ba_start and ba_size must be given together`);
+    throw metadataError(source, s.pos, `PV ${shownName(s.name)}: ba_start and ba_size must be given together`);
   }
   pv.extra = r.rest((c) => c.kind === 'setting' && PV_KEYS.includes(c.key));
   return pv;
@@ -128,7 +129,7 @@ const LV_KEYS = ['id', 'status', 'flags', 'tags', 'creation_time', 'creation_hos
 function lvFromSection(s: ConfigSection, ctx: SegmentDecodeContext, codecs: SegmentCodecLookup | undefined,
   merge: boolean): LogicalVolume {
   const source = ctx.source;
-  const r = new SectionReader(s, source, `LV ${s.name}`);
+  const r = new SectionReader(s, source, `LV ${shownName(s.name)}`);
   const lv: LogicalVolume = {
     name: s.name,
     id: r.str('id'),
@@ -147,22 +148,22 @@ function lvFromSection(s: ConfigSection, ctx: SegmentDecodeContext, codecs: Segm
     extra: [],
   };
   if (lv.creationTime !== undefined && lv.creationHost === undefined) {
-    throw metadataError(source, s.pos, `LV ${s.name}: creation_time without creation_host`);
+    throw metadataError(source, s.pos, `LV ${shownName(s.name)}: creation_time without creation_host`);
   }
   if (lv.creationHost !== undefined && lv.creationTime === undefined) {
-    throw metadataError(source, s.pos, `LV ${s.name}: missing creation_time`);
+    throw metadataError(source, s.pos, `LV ${shownName(s.name)}: missing creation_time`);
   }
   const segCount = r.uint('segment_count', 32);
   const segSections = subsections(s);
   if (segCount !== segSections.length) {
     throw metadataError(source, s.pos,
-      `LV ${s.name}: segment_count ${segCount} and actual number of segments ${segSections.length} disagree`);
+      `LV ${shownName(s.name)}: segment_count ${segCount} and actual number of segments ${segSections.length} disagree`);
   }
   let le = 0;
   for (const ss of segSections) {
     const seg = segmentFromSection(ss, lv.name, ctx, codecs);
     if (seg.startExtent !== le) {
-      throw metadataError(source, ss.pos, `LV ${s.name}: segment ${ss.name} starts at extent ${seg.startExtent}, expected ${le} (segments must be in order, without gaps or overlaps)`);
+      throw metadataError(source, ss.pos, `LV ${shownName(s.name)}: segment ${shownName(ss.name)} starts at extent ${seg.startExtent}, expected ${le} (segments must be in order, without gaps or overlaps)`);
     }
     le += seg.extentCount;
     lv.segments.push(seg);
@@ -174,7 +175,7 @@ function lvFromSection(s: ConfigSection, ctx: SegmentDecodeContext, codecs: Segm
 
 function segmentFromSection(ss: ConfigSection, lvName: string, ctx: SegmentDecodeContext,
   codecs: SegmentCodecLookup | undefined): Segment {
-  const r = new SectionReader(ss, ctx.source, `LV ${lvName} ${ss.name}`);
+  const r = new SectionReader(ss, ctx.source, `LV ${shownName(lvName)} ${shownName(ss.name)}`);
   const seg: Segment = {
     startExtent: r.uint('start_extent', 32),
     extentCount: r.uint('extent_count', 32),
@@ -186,7 +187,7 @@ function segmentFromSection(ss: ConfigSection, lvName: string, ctx: SegmentDecod
     extra: [],
     sectionName: ss.name,
   };
-  if (seg.extentCount === 0) throw metadataError(ctx.source, ss.pos, `LV ${lvName} ${ss.name}: extent_count must not be 0`);
+  if (seg.extentCount === 0) throw metadataError(ctx.source, ss.pos, `LV ${shownName(lvName)} ${shownName(ss.name)}: extent_count must not be 0`);
   // Items before `type` that are not head keys are kept as segment extras; the codec gets the rest.
   const typeItem = ss.children.find((c) => c.kind === 'setting' && c.key === 'type');
   const typeIndex = typeItem ? ss.children.indexOf(typeItem) : 0;

@@ -3,6 +3,7 @@
  * lines and, for the file flavour (vgcfgbackup), the trailing comments LVM2 writes.
  * Unknown items kept by the reader are written back unchanged.
  */
+import { formatLvmTime } from './local-time.js';
 import { type ConfigDocument, type ConfigItem, type ConfigSection, type ConfigSetting, type ConfigValue, section, setting } from '../metadata/config-tree.js';
 import { baseSegtype, genericCodec, type SegmentCodecLookup, type SegmentEncodeContext } from './segment-codec.js';
 import type { LogicalVolume, PhysicalVolume, Segment, VolumeGroup } from './types.js';
@@ -203,6 +204,8 @@ export function formatG(v: number): string {
 
 /** "%Y-%m-%d %H:%M:%S %z" in local time, as LVM2 writes after an LV's creation_time. */
 export function formatLocalTime(unixSeconds: number): string {
+  // Times JS Date cannot hold (hostile metadata): as LVM2 prints them, never "NaN".
+  if (Math.abs(unixSeconds) >= 8.64e12) return formatLvmTime(unixSeconds);
   const d = new Date(unixSeconds * 1000);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const off = -d.getTimezoneOffset();

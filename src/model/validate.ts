@@ -4,17 +4,19 @@
  * (Syntax-level problems - unknown PV references, gaps or overlaps inside an LV, segment_count that
  * disagrees - are refused earlier, by the builder, as LVM2 refuses them when it reads.)
  */
-import { lvNameProblem, tagProblem, vgNameProblem } from './names.js';
+import { lvNameProblem, shownName, shownText, tagProblem, vgNameProblem } from './names.js';
 import type { PhysicalVolume, VolumeGroup } from './types.js';
 import { baseSegtype } from './segment-codec.js';
 
 export interface ValidationIssue {
   severity: 'error' | 'warning';
-  code: 'name' | 'pv-range' | 'pv-overlap' | 'stripes' | 'duplicate' | 'extent-size' | 'tag';
+  code: 'name' | 'pv-range' | 'pv-overlap' | 'stripes' | 'duplicate' | 'extent-size' | 'tag' | 'policy';
   message: string;
 }
 
 interface Extent { start: number; end: number; owner: string }
+
+const ALLOC_POLICIES = new Set(['contiguous', 'cling', 'cling_by_tags', 'normal', 'anywhere', 'inherit']);
 
 export function validateVg(vg: VolumeGroup): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -22,13 +24,15 @@ export function validateVg(vg: VolumeGroup): ValidationIssue[] {
   const warn = (code: ValidationIssue['code'], message: string) => issues.push({ severity: 'warning', code, message });
 
   const vgp = vgNameProblem(vg.name);
-  if (vgp) err('name', `VG ${vg.name}: ${vgp}`);
-  if (vg.extentSize === 0) err('extent-size', `VG ${vg.name}: extent_size is 0`);
-  for (const t of vg.tags) { const p = tagProblem(t); if (p) warn('tag', `VG ${vg.name}: ${p}`); }
+  if (vgp) err('name', `VG ${shownName(vg.name)}: ${vgp}`);
+  if (vg.extentSize === 0) err('extent-size', `VG ${shownName(vg.name)}: extent_size is 0`);
+  for (const t of vg.tags) { const p = tagProblem(t); if (p) warn('tag', `VG ${shownName(vg.name)}: ${p}`); }
+  // LVM2 reads an unknown policy as the default (normal for a VG, inherit for an LV), with these warnings.
+  if (!ALLOC_POLICIES.has(vg.allocationPolicy)) warn('policy', `Ignoring unrecognised allocation policy ${shownText(vg.allocationPolicy)} for VG ${shownName(vg.name)}`);
 
   const pvIds = new Set<string>();
   for (const pv of vg.pvs) {
-    if (pvIds.has(pv.id)) err('duplicate', `VG ${vg.name}: PV uuid ${pv.id} is listed twice`);
+    if (pvIds.has(pv.id)) err('duplicate', `VG ${shownName(vg.name)}: PV uuid ${pv.id} is listed twice`);
     pvIds.add(pv.id);
   }
   const lvNames = new Set<string>();
@@ -38,12 +42,15 @@ export function validateVg(vg: VolumeGroup): ValidationIssue[] {
     // holding the snapshot segment) and "pvmoveN" (PVMOVE status) may use the reserved names.
     const hidden = !lv.status.includes('VISIBLE') || lv.status.includes('PVMOVE')
       || lv.segments.some((seg) => baseSegtype(seg.type) === 'snapshot');
-    if (lvNames.has(lv.name)) err('duplicate', `VG ${vg.name}: LV name ${lv.name} is used twice`);
+    if (lvNames.has(lv.name)) err('duplicate', `VG ${shownName(vg.name)}: LV name ${shownName(lv.name)} is used twice`);
     lvNames.add(lv.name);
     const np = lvNameProblem(lv.name, vg.name, { internal: hidden });
-    if (np) err('name', `LV ${vg.name}/${lv.name}: ${np}`);
+    if (np) err('name', `LV ${shownName(vg.name)}/${shownName(lv.name)}: ${np}`);
+    if (lv.allocationPolicy !== undefined && !ALLOC_POLICIES.has(lv.allocationPolicy)) {
+      warn('policy', `Ignoring unrecognised allocation policy ${shownText(lv.allocationPolicy)} for LV ${shownName(vg.name)}/${shownName(lv.name)}.`);
+    }
     for (const seg of lv.segments) {
-      const segName = `LV ${vg.name}/${lv.name} segment at extent ${seg.startExtent}`;
+      const segName = `LV ${shownName(vg.name)}/${shownName(lv.name)} segment at extent ${seg.startExtent}`;
       const n = seg.areas.length;
       if (n === 0) continue;
       if (seg.type === 'striped' && seg.extentCount % n !== 0) {
@@ -58,7 +65,7 @@ export function validateVg(vg: VolumeGroup): ValidationIssue[] {
         }
         let list = used.get(a.pv);
         if (!list) used.set(a.pv, (list = []));
-        list.push({ start: a.pe, end: a.pe + len, owner: `${lv.name}` });
+        list.push({ start: a.pe, end: a.pe + len, owner: `${shownName(lv.name)}` });
       }
     }
   }
@@ -68,7 +75,7 @@ export function validateVg(vg: VolumeGroup): ValidationIssue[] {
     for (let i = 1; i < list.length; i++) {
       const b = list[i];
       if (b.start < reach.end) {
-        err('pv-overlap', `VG ${vg.name}: LV ${reach.owner} and LV ${b.owner} both use extents ${b.start}-${Math.min(reach.end, b.end) - 1} of ${pv.key} (${pv.id})`);
+        err('pv-overlap', `VG ${shownName(vg.name)}: LV ${reach.owner} and LV ${b.owner} both use extents ${b.start}-${Math.min(reach.end, b.end) - 1} of ${pv.key} (${pv.id})`);
       }
       if (b.end > reach.end) reach = b;
     }

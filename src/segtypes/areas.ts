@@ -4,6 +4,7 @@
  */
 import { type ConfigSetting, setting } from '../metadata/config-tree.js';
 import { type SectionReader, describeScalar, metadataError } from '../model/config-access.js';
+import { shownText } from '../model/names.js';
 import type { SegmentDecodeContext, SegmentEncodeContext } from '../model/segment-codec.js';
 import type { SegmentArea } from '../model/types.js';
 
@@ -13,7 +14,11 @@ export function decodeAreaPairs(s: ConfigSetting | undefined, key: string, count
   if (!s) throw metadataError(ctx.source, r.sec.pos, `${where}: missing required setting "${key}"`);
   if (!Array.isArray(s.value)) throw metadataError(ctx.source, s.pos, `${where}: ${key} must be a list`);
   const v = s.value;
-  if (count === 0 || v.length !== count * 2) {
+  if (count === 0) throw metadataError(ctx.source, s.pos, `${where}: zero areas not allowed (${key === 'stripes' ? 'stripe_count' : 'count'} is 0)`);
+  if (v.length % 2 === 1) {
+    throw metadataError(ctx.source, s.pos, `${where}: missing offset in areas array: ${key} has ${v.length} values, expected pairs of (name, first extent)`);
+  }
+  if (v.length !== count * 2) {
     throw metadataError(ctx.source, s.pos,
       `${where}: incorrect number of areas: ${key} has ${v.length / 2} pairs for ${key === 'stripes' ? 'stripe_count' : 'count'} ${count}`);
   }
@@ -28,7 +33,7 @@ export function decodeAreaPairs(s: ConfigSetting | undefined, key: string, count
     const pv = ctx.pvByKey.get(name);
     if (pv) areas.push({ kind: 'pv', pv, pe: ext });
     else if (ctx.isLvName(name)) areas.push({ kind: 'lv', lvName: name, le: ext });
-    else throw metadataError(ctx.source, s.pos, `${where}: couldn't find volume '${name}' for segment (not a PV of this VG, nor an LV)`);
+    else throw metadataError(ctx.source, s.pos, `${where}: couldn't find volume '${shownText(name)}' for segment (not a PV of this VG, nor an LV)`);
   }
   return areas;
 }

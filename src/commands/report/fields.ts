@@ -8,6 +8,7 @@
 import type { LvCtx, PvCtx, PvSegCtx, Row, SegCtx, VgCtx } from './rows.js';
 import { segBody } from './rows.js';
 import { effectivePolicy, lvAttr, pvAttr, vgAttr } from './attrs.js';
+import { formatLvmTime } from '../../model/local-time.js';
 import { isRaidType as isRaidLvType, segAreas } from './sublvs.js';
 import {
   ancestors, descendants, layoutAndRole, lvModules, lvOrigin, lvParent, lvSizeExtents, originSizeExtents,
@@ -89,14 +90,9 @@ function vgMdaTotals(v: VgCtx): { count: number; used: number; size: number | nu
   return { count, used, size, free };
 }
 
+/** LVM2's lv_time: empty for 0 and for times localtime cannot represent, any year otherwise. */
 function formatLocalTime(seconds: number): string {
-  const d = new Date(seconds * 1000);
-  const p2 = (n: number): string => String(n).padStart(2, '0');
-  const off = -d.getTimezoneOffset();
-  const abs = Math.abs(off);
-  return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ` +
-    `${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ` +
-    `${off >= 0 ? '+' : '-'}${p2(Math.floor(abs / 60))}${p2(abs % 60)}`;
+  return formatLvmTime(seconds);
 }
 
 function dmName(vg: string, lv: string): string {
