@@ -30,7 +30,8 @@ export interface MetadataVersion {
   crc: number;
   size: number;
   /** "current", "old" (complete older copy) or "damaged" (partly overwritten or cut). */
-  status: 'current' | 'old' | 'damaged';
+  /** "current (checksum BAD)": the text slot 0 points at, damaged in place (its checksum does not match). */
+  status: 'current' | 'current (checksum BAD)' | 'old' | 'damaged';
   /** Where copies were found: "<device> @<byte offset>". */
   locations: string[];
   text: string;
@@ -43,7 +44,7 @@ export async function metadataCommand(o: MetadataCommandOptions): Promise<Comman
     if (history) {
       const versions = (await metadataHistory(scan)).filter((v) => !o.vg || v.vgName === o.vg);
       if (o.seqno !== undefined) {
-        const hit = versions.find((v) => v.seqno === o.seqno && v.status !== 'damaged') ?? versions.find((v) => v.seqno === o.seqno);
+        const hit = versions.find((v) => v.seqno === o.seqno && (v.status === 'current' || v.status === 'old')) ?? versions.find((v) => v.seqno === o.seqno);
         if (!hit) throw new LvmkitError('EVG_NOT_FOUND', `no metadata with seqno ${o.seqno}${o.vg ? ` for VG ${o.vg}` : ''} is readable on ${o.devices.join(', ')} (see lvmkit metadata --all)`);
         return { stdout: hit.text, warnings: scan.warnings };
       }
@@ -88,12 +89,12 @@ export async function metadataHistory(scan: ScanResult): Promise<MetadataVersion
       }
       for (const e of entries) {
         const key = `${e.vgId}:${e.seqno}:${e.crc}:${e.size}`;
-        const status = e.isCurrent ? 'current' : e.complete ? 'old' : 'damaged';
+        const status: MetadataVersion['status'] = e.isCurrent ? (e.checksumOk === false ? 'current (checksum BAD)' : 'current') : e.complete ? 'old' : 'damaged';
         const loc = `${pv.device.name} @${e.deviceOffset}${e.wrapped ? ' (wrapped)' : ''}`;
         const v = byKey.get(key);
         if (v) {
           v.locations.push(loc);
-          if (status === 'current') v.status = 'current';
+          if (status === 'current' || (status === 'current (checksum BAD)' && v.status !== 'current')) v.status = status;
         } else {
           byKey.set(key, { vgName: e.vgName, vgId: e.vgId, seqno: e.seqno, crc: e.crc, size: e.size, status, locations: [loc], text: e.text });
         }

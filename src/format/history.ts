@@ -25,6 +25,8 @@ export interface MetadataHistoryEntry {
   crc: number;
   /** This is the text slot 0 points at. */
   isCurrent: boolean;
+  /** For the current text: whether its bytes match the checksum in slot 0 (false = damaged in place). */
+  checksumOk?: boolean;
   /** Text without the NUL. */
   text: string;
   wrapped: boolean;
@@ -67,6 +69,11 @@ export function scanAreaBytes(area: Uint8Array, areaOffset: number, current?: Ra
   const starts = findTextStarts(area);
   const startSet = new Set(starts.map((s) => s.offset));
   const entries = starts.map((s) => readCandidate(area, areaOffset, s, startSet, current));
+  // The current text is listed even when damage hides its first lines from the search above.
+  if (current && !entries.some((e) => e.isCurrent) && current.offset >= MDA_HEADER_SIZE && current.offset < area.length
+      && current.size > 0 && current.size <= area.length - MDA_HEADER_SIZE) {
+    entries.push(readCurrentAnyway(area, areaOffset, current));
+  }
   return entries.sort((a, b) => b.seqno - a.seqno || a.offset - b.offset);
 }
 
@@ -98,10 +105,26 @@ function readCandidate(area: Uint8Array, areaOffset: number, s: TextStart, start
   const kept = cut === undefined ? size : cut;
   const bytes = joinPieces(area, textPieces(A, s.offset, kept));
   const text = decodeStoredText(bytes);
+  const crc = lvmCrc(bytes);
   return {
     offset: s.offset, deviceOffset: areaOffset + s.offset, size: kept, seqno: s.seqno, vgName: s.vgName, vgId: s.vgId,
-    crc: lvmCrc(bytes), isCurrent, text, wrapped: kept > A - s.offset,
+    crc, isCurrent, ...(isCurrent ? { checksumOk: crc === current!.checksum } : {}), text, wrapped: kept > A - s.offset,
     complete: foundNul && cut === undefined && text.includes(CONTENTS_LINE),
+  };
+}
+
+/** The text slot 0 points at, read as it is (its start does not look like a VG text: damaged). */
+function readCurrentAnyway(area: Uint8Array, areaOffset: number, current: RawLocn): MetadataHistoryEntry {
+  const bytes = joinPieces(area, textPieces(area.length, current.offset, current.size));
+  const text = decodeStoredText(bytes);
+  const crc = lvmCrc(bytes);
+  const name = /^([^\s{]+) \{/.exec(text)?.[1] ?? '?';
+  const id = /\nid = "([^"\n]*)"/.exec(text)?.[1] ?? '?';
+  const seqno = Number(/\nseqno = (\d+)\n/.exec(text)?.[1] ?? -1);
+  return {
+    offset: current.offset, deviceOffset: areaOffset + current.offset, size: current.size, seqno, vgName: name, vgId: id,
+    crc, isCurrent: true, checksumOk: crc === current.checksum, text, wrapped: current.size > area.length - current.offset,
+    complete: false,
   };
 }
 
