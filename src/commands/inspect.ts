@@ -40,6 +40,8 @@ export interface InspectedDevice {
     extVersion: number; extFlags: number; inUse: boolean;
   };
   mdas: InspectedMda[];
+  /** Not an error: e.g. a partitioned disk whose PVs are in its partitions (listed after it). */
+  note?: string;
   error?: string;
 }
 
@@ -77,10 +79,18 @@ export async function inspectOpenDevice(dev: BlockDevice): Promise<InspectedDevi
         const sub = await inspectDevice(new SubDevice(dev, p.start, p.size, `${dev.name}:p${p.index}`));
         if (sub.label) out.push(sub);
       }
+      // No label on the whole disk is what a partitioned disk looks like: not an error when a partition is a PV.
+      if (out.length > 1 && noLabel.has(info)) {
+        delete info.error;
+        info.note = `no LVM2 label on the whole disk: its PV partitions follow`;
+      }
     }
   }
   return out;
 }
+
+/** Devices whose only problem is that they hold no LVM2 label at all. */
+const noLabel = new WeakSet<InspectedDevice>();
 
 async function inspectDevice(dev: BlockDevice): Promise<InspectedDevice> {
   const info: InspectedDevice = { name: dev.name, size: dev.size, mdas: [] };
@@ -90,6 +100,7 @@ async function inspectDevice(dev: BlockDevice): Promise<InspectedDevice> {
   } catch (e) {
     if (!isLvmkitError(e) || e.code === 'EDEVICE_IO') throw e;
     info.error = e.message;
+    if (e.code === 'ENOT_PV') noLabel.add(info);
     return info;
   }
   info.label = {
@@ -166,6 +177,7 @@ function formatDevice(d: InspectedDevice): string {
     }
     if (m.error) L.push(`    error: ${m.error}`);
   }
+  if (d.note) L.push(`  ${d.note}`);
   if (d.error) L.push(`  error: ${d.error}`);
   return L.join('\n') + '\n';
 }
