@@ -28,6 +28,11 @@ export interface WriteOptions {
   test?: boolean;
   /** Names shown for the images instead of their paths. */
   deviceNames?: string[];
+  /**
+   * Wrap each opened image before it is read or written (fault injection in tests: see
+   * devices/faulty-device.ts). The wrapper's close() must close the image.
+   */
+  wrapDevice?: (dev: BlockDevice) => BlockDevice;
 }
 
 /** A raw write a verb needs besides the metadata commit (a PV header, zeroing the start of an LV, ...). */
@@ -63,7 +68,7 @@ export async function withWritableScan<T>(o: WriteOptions, fn: (scan: ScanResult
  */
 async function scanOrEmpty(o: WriteOptions, scanOptions: { allowNoPvs?: boolean }): Promise<ScanResult> {
   try {
-    return await scanDevices(o.devices, { write: !o.test, deviceNames: o.deviceNames, allowUnreadable: scanOptions.allowNoPvs });
+    return await scanDevices(o.devices, { write: !o.test, deviceNames: o.deviceNames, allowUnreadable: scanOptions.allowNoPvs, wrapDevice: o.wrapDevice });
   } catch (e) {
     if (!scanOptions.allowNoPvs || !isLvmkitError(e) || !['ENOT_PV', 'ELABEL', 'ELABEL_CRC'].includes(e.code)) throw e;
   }
@@ -71,7 +76,8 @@ async function scanOrEmpty(o: WriteOptions, scanOptions: { allowNoPvs?: boolean 
   const close = async () => { await Promise.all(devices.map((d) => d.close())); };
   try {
     for (const [i, path] of o.devices.entries()) {
-      devices.push(await openFileDevice(path, { write: !o.test, name: o.deviceNames?.[i] }));
+      const dev = await openFileDevice(path, { write: !o.test, name: o.deviceNames?.[i] });
+      devices.push(o.wrapDevice ? o.wrapDevice(dev) : dev);
     }
   } catch (e) {
     await close();

@@ -1,6 +1,6 @@
 /**
  * `lvmkit dump VG/LV -o OUT` and `lvmkit dump VG --outdir DIR`: the bytes of LVs, read through the
- * userspace mapper, into files (or stdout). A file is written under a temporary name in its directory and
+ * userspace mapper, into files (or stdout). A file is written under a temporary name in its directory, synced and
  * renamed at the end, so a failed dump never leaves a file that looks complete. `sparse` leaves all-zero
  * 4 KiB blocks as holes; `partial` maps extents on missing PVs to zeros and lists them. Node-only.
  */
@@ -16,7 +16,7 @@ import type { LogicalVolume } from '../model/types.js';
 import { findVg } from './change.js';
 import type { CommandOutput } from './output.js';
 import type { Progress } from './progress.js';
-import { scanDevices } from './scan.js';
+import { scanDevices, type ScanOptions } from './scan.js';
 import { compileOptions, findLv, parseLvName } from './table.js';
 
 export const DUMP_BLOCK = 8 * 1024 * 1024;
@@ -40,6 +40,8 @@ export interface DumpCommandOptions {
   progress?: (label: string, total: number) => Progress;
   /** Bytes per read (default 8 MiB). */
   blockSize?: number;
+  /** Wrap each opened image (fault injection in tests: see ScanOptions.wrapDevice). */
+  wrapDevice?: ScanOptions['wrapDevice'];
 }
 
 export interface DumpedLv {
@@ -75,8 +77,10 @@ export async function copyDevice(src: BlockDevice, sink: Sink, o: CopyOptions = 
   const bs = Math.min(o.blockSize ?? DUMP_BLOCK, size);
   const bufs = [new Uint8Array(bs), new Uint8Array(bs)];
   const gather = !o.contiguous && src instanceof DmMapper ? src : undefined;
+  // A read or write in flight may fail while the other is awaited: mark it handled at once (it is awaited,
+  // and its error thrown, later), or Node reports an unhandled rejection and the CLI dies with a stack trace.
   const readBlock = (pos: number, space: Uint8Array): Promise<Uint8Array[]> =>
-    (gather ? gather.readv(pos, space) : src.readInto(pos, space).then(() => [space]));
+    handled(gather ? gather.readv(pos, space) : src.readInto(pos, space).then(() => [space]));
   let i = 0;
   let pos = 0;
   let reading: Promise<Uint8Array[]> | undefined = readBlock(0, bufs[0].subarray(0, Math.min(bs, size)));
@@ -89,7 +93,7 @@ export async function copyDevice(src: BlockDevice, sink: Sink, o: CopyOptions = 
       writing = undefined;
       const next = pos + n;
       reading = next < size ? readBlock(next, bufs[1 - i].subarray(0, Math.min(bs, size - next))) : undefined;
-      writing = sink(views, pos);
+      writing = handled(sink(views, pos));
       pos = next;
       i = 1 - i;
       o.progress?.update(pos);
@@ -101,31 +105,67 @@ export async function copyDevice(src: BlockDevice, sink: Sink, o: CopyOptions = 
   }
 }
 
+/** `p`, marked as handled so that its rejection before it is awaited is no unhandled rejection. */
+export function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
 const ZERO = new Uint8Array(SPARSE_BLOCK);
 
 function isZero(b: Uint8Array): boolean {
   return Buffer.compare(b, b.length === SPARSE_BLOCK ? ZERO : ZERO.subarray(0, b.length)) === 0;
 }
 
-async function writeAll(fh: FileHandle, buf: Uint8Array, pos: number): Promise<void> {
+/** An errno as shown in messages, spelled out for the ones a user can act on (a full disk above all). */
+export function describeErrno(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOSPC': return 'ENOSPC (no space left on device)';
+    case 'EDQUOT': return 'EDQUOT (disk quota exceeded)';
+    case 'EFBIG': return 'EFBIG (file too large)';
+    case 'EROFS': return 'EROFS (read-only file system)';
+    case undefined: return (e as Error).message;
+    default: return code;
+  }
+}
+
+/** A failure of the output file as one clear LvmkitError (errors that already are one pass through). */
+function outputError(name: string, what: string, offset: number | undefined, e: unknown): LvmkitError {
+  if (e instanceof LvmkitError) return e;
+  const at = offset === undefined ? '' : ` at offset ${offset}`;
+  return new LvmkitError('EDEVICE_IO', `${name}: ${what} failed${at}: ${describeErrno(e)}`, { file: name, offset, cause: e });
+}
+
+async function writeAll(fh: FileHandle, name: string, buf: Uint8Array, pos: number): Promise<void> {
   let done = 0;
   while (done < buf.length) {
-    const { bytesWritten } = await fh.write(buf, done, buf.length - done, pos + done);
-    if (bytesWritten === 0) throw new Error('write made no progress');
+    let bytesWritten: number;
+    try {
+      ({ bytesWritten } = await fh.write(buf, done, buf.length - done, pos + done));
+    } catch (e) {
+      throw outputError(name, 'write', pos + done, e);
+    }
+    if (bytesWritten === 0) throw new LvmkitError('EDEVICE_IO', `${name}: write at offset ${pos + done} made no progress`, { file: name, offset: pos + done });
     done += bytesWritten;
   }
 }
 
 /** One pwritev for all the views (then the rest, if the kernel wrote less). */
-async function writevAll(fh: FileHandle, views: Uint8Array[], pos: number): Promise<void> {
-  if (views.length === 1) return writeAll(fh, views[0], pos);
+async function writevAll(fh: FileHandle, name: string, views: Uint8Array[], pos: number): Promise<void> {
+  if (views.length === 1) return writeAll(fh, name, views[0], pos);
   const total = views.reduce((n, v) => n + v.length, 0);
-  let { bytesWritten } = await fh.writev(views, pos);
+  let bytesWritten: number;
+  try {
+    ({ bytesWritten } = await fh.writev(views, pos));
+  } catch (e) {
+    throw outputError(name, 'write', pos, e);
+  }
   if (bytesWritten === total) return;
   let at = pos;
   for (const v of views) {
     if (bytesWritten >= v.length) { bytesWritten -= v.length; at += v.length; continue; }
-    await writeAll(fh, v.subarray(bytesWritten), at + bytesWritten);
+    await writeAll(fh, name, v.subarray(bytesWritten), at + bytesWritten);
     at += v.length;
     bytesWritten = 0;
   }
@@ -133,19 +173,16 @@ async function writevAll(fh: FileHandle, views: Uint8Array[], pos: number): Prom
 
 function fileSink(fh: FileHandle, name: string, sparse: boolean): Sink {
   const wrap = async (p: Promise<void>, pos: number) => {
-    try { await p; } catch (e) {
-      if (e instanceof LvmkitError) throw e;
-      throw new LvmkitError('EDEVICE_IO', `${name}: write failed at offset ${pos}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: name, offset: pos, cause: e });
-    }
+    try { await p; } catch (e) { throw outputError(name, 'write', pos, e); }
   };
-  if (!sparse) return (views, pos) => wrap(writevAll(fh, views, pos), pos);
+  if (!sparse) return (views, pos) => wrap(writevAll(fh, name, views, pos), pos);
   return ([buf], pos) => wrap((async () => {
     let runStart = -1;
     for (let b = 0; b <= buf.length; b += SPARSE_BLOCK) {
       const zero = b === buf.length || isZero(buf.subarray(b, Math.min(b + SPARSE_BLOCK, buf.length)));
       if (!zero && runStart < 0) runStart = b;
       if (zero && runStart >= 0) {
-        await writeAll(fh, buf.subarray(runStart, b), pos + runStart);
+        await writeAll(fh, name, buf.subarray(runStart, b), pos + runStart);
         runStart = -1;
       }
     }
@@ -185,6 +222,7 @@ async function dumpToPath(c: CompiledLv, label: string, path: string, o: DumpCom
       const fh = await openOut(final, st.isBlockDevice() ? 'r+' : 'w');
       try {
         await copyWithProgress(c, label, fileSink(fh, path, false), o);
+        if (st.isBlockDevice()) await fh.sync().catch((e: unknown) => { throw outputError(path, 'sync', undefined, e); });
       } finally {
         await fh.close();
       }
@@ -198,9 +236,12 @@ async function dumpToPath(c: CompiledLv, label: string, path: string, o: DumpCom
   let ok = false;
   try {
     await copyWithProgress(c, label, fileSink(fh, path, !!o.sparse), o);
-    if (o.sparse) await fh.truncate(c.device.size);
-    await fh.close();
-    await rename(tmp, final);
+    if (o.sparse) await fh.truncate(c.device.size).catch((e: unknown) => { throw outputError(path, 'truncate', c.device.size, e); });
+    // On the disk before the rename, so OUT never names a file with bytes missing (a full disk or a
+    // write-back error shows up here at the latest).
+    await fh.sync().catch((e: unknown) => { throw outputError(path, 'sync', undefined, e); });
+    await fh.close().catch((e: unknown) => { throw outputError(path, 'close', undefined, e); });
+    await rename(tmp, final).catch((e: unknown) => { throw outputError(path, 'rename', undefined, e); });
     ok = true;
   } finally {
     if (!ok) {
@@ -215,7 +256,7 @@ async function openOut(path: string, flags: string): Promise<FileHandle> {
     return await open(path, flags, 0o644);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
-    throw new LvmkitError('EDEVICE_OPEN', `${path}: cannot open for writing: ${code}`, { file: path, cause: e });
+    throw new LvmkitError('EDEVICE_OPEN', `${path}: cannot open for writing: ${code === 'error' ? code : describeErrno(e)}`, { file: path, cause: e });
   }
 }
 
@@ -255,7 +296,7 @@ export async function dumpCommand(o: DumpCommandOptions): Promise<DumpResult> {
     }
     if (!st.isDirectory()) throw new LvmkitError('EARGS', `--outdir ${o.outdir}: not a directory`);
   }
-  const scan = await scanDevices(o.devices, { deviceNames: o.deviceNames });
+  const scan = await scanDevices(o.devices, { deviceNames: o.deviceNames, wrapDevice: o.wrapDevice });
   try {
     const sv = findVg(scan, vgName);
     const lvs: LogicalVolume[] = lvName !== undefined ? [findLv(sv, lvName)] : sv.vg.lvs.filter((l) => l.status.includes('VISIBLE'));

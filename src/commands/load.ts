@@ -8,7 +8,8 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { LvmkitError } from '../errors.js';
 import { compileLv } from '../dm/table.js';
-import { withWritableScan } from './change.js';
+import { withWritableScan, type WriteOptions } from './change.js';
+import { handled } from './dump.js';
 import { findVg } from './change.js';
 import type { CommandOutput } from './output.js';
 import type { Progress } from './progress.js';
@@ -27,6 +28,8 @@ export interface LoadCommandOptions {
   stdin?: AsyncIterable<Uint8Array | string>;
   progress?: (label: string, total: number) => Progress;
   blockSize?: number;
+  /** Wrap each opened image (fault injection in tests: see WriteOptions.wrapDevice). */
+  wrapDevice?: WriteOptions['wrapDevice'];
 }
 
 export interface LoadResult extends CommandOutput {
@@ -56,7 +59,7 @@ export async function loadCommand(o: LoadCommandOptions): Promise<LoadResult> {
     if (st.isFile()) inputSize = st.size;
   }
   try {
-    return await withWritableScan({ devices: o.devices, deviceNames: o.deviceNames }, async (scan) => {
+    return await withWritableScan({ devices: o.devices, deviceNames: o.deviceNames, wrapDevice: o.wrapDevice }, async (scan) => {
       const sv = findVg(scan, vgName);
       const lv = findLv(sv, lvName);
       const label = `${sv.vg.name}/${lv.name}`;
@@ -70,10 +73,15 @@ export async function loadCommand(o: LoadCommandOptions): Promise<LoadResult> {
       try {
         if (fh) written = await loadFromFile(fh, dev, lvSize, o, progress, label);
         else written = await loadFromStream(o.stdin ?? (process.stdin as AsyncIterable<Uint8Array>), dev, lvSize, o, progress, label);
+      } catch (e) {
+        // Flush what was written before the failure, but report the failure itself.
+        await dev.sync().catch(() => {});
+        throw e;
       } finally {
         progress?.finish();
-        await dev.sync().catch(() => {});
       }
+      // A failed flush is a failed load: the bytes may not be on the disk.
+      await dev.sync();
       return { stdout: '', warnings: [...scan.warnings], bytes: written, lvSize };
     });
   } finally {
@@ -101,7 +109,8 @@ async function loadFromFile(fh: FileHandle, dev: { write(o: number, d: Uint8Arra
       writing = undefined;
       if (n === 0) break;
       if (pos + n > lvSize) throw tooLarge(o.input, `more than ${lvSize}`, label, lvSize, pos);
-      writing = dev.write(pos, n === bs ? buf : buf.subarray(0, n));
+      // Marked handled now: it may fail while the next block is read (awaited, and thrown, below).
+      writing = handled(dev.write(pos, n === bs ? buf : buf.subarray(0, n)));
       pos += n;
       i = 1 - i;
       progress?.update(pos);

@@ -13,7 +13,7 @@ import { decodeMdaHeader, encodeMdaHeader } from '../format/mda.js';
 import { emptyMdaInit, planPvLayout, pvLabelArea, pvLabelSector, type PvLayout } from '../format/pv-layout.js';
 import { randomLvmUuid } from '../format/random-id.js';
 import { parseUuid, formatUuid } from '../format/uuid.js';
-import { describeWrites, TEST_MODE_NOTICE, withWritableScan, writeAll, type ExtraWrite } from './change.js';
+import { describeWrites, TEST_MODE_NOTICE, withWritableScan, writeAll, type ExtraWrite, type WriteOptions } from './change.js';
 import type { CommandOutput } from './output.js';
 import { deviceOf, pvOnDevice, vgOfPv } from './pv-shared.js';
 import type { ScannedPv, ScanResult } from './scan.js';
@@ -46,6 +46,8 @@ export interface PvCreateOptions extends PvInitOptions {
   /** --size: create each missing image as a sparse file of this many bytes. */
   size?: number;
   test?: boolean;
+  /** Wrap each opened image (fault injection in tests: see WriteOptions.wrapDevice). */
+  wrapDevice?: WriteOptions['wrapDevice'];
 }
 
 /** A new PV being set up on a device: what to write and how it will look. */
@@ -171,7 +173,7 @@ export async function pvcreateCommand(o: PvCreateOptions): Promise<CommandOutput
 
 /** Lock, check and plan every image, then write them all (or, in test mode, describe the writes). */
 async function initImages(images: string[], o: PvCreateOptions, messages: string[], warnings: string[]): Promise<void> {
-  await withWritableScan({ devices: images, test: o.test }, async (scan) => {
+  await withWritableScan({ devices: images, test: o.test, wrapDevice: o.wrapDevice }, async (scan) => {
     const writes: ExtraWrite[] = [];
     for (const img of images) {
       const dev = deviceOf(scan, images, img);

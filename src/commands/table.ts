@@ -14,7 +14,7 @@ import { formatConcise, formatTable, formatTables, type DeviceNamer } from '../d
 import { findVg } from './change.js';
 import { lockImages } from './lock.js';
 import type { CommandOutput } from './output.js';
-import { scanDevices, type ScannedVg, type ScanResult } from './scan.js';
+import { scanDevices, type ScannedVg, type ScanOptions, type ScanResult } from './scan.js';
 
 /** "VG/LV" or "/dev/VG/LV" (LVM2's forms of an LV name), or "VG". */
 export function parseLvName(arg: string): { vg: string; lv?: string } {
@@ -118,7 +118,8 @@ export async function tableCommand(o: TableCommandOptions): Promise<CommandOutpu
     const warnings = [...scan.warnings];
     let exitCode = 0;
     const devices: DmDevice[] = [];
-    const add = (ds: DmDevice[]) => { for (const d of ds) if (!devices.some((x) => x.name === d.name)) devices.push(d); };
+    const added = new Set<string>();
+    const add = (ds: DmDevice[]) => { for (const d of ds) if (!added.has(d.name)) { added.add(d.name); devices.push(d); } };
     const names = o.names?.length ? o.names : scan.vgs.map((v) => v.vg.name);
     let single = !!o.names && o.names.length === 1;
     for (const arg of names) {
@@ -156,6 +157,8 @@ export interface OpenLvOptions extends MapOptions {
   name: string;
   /** Open the images read-write (under the writers' lock) so the LV can be written. */
   write?: boolean;
+  /** Wrap each opened image (fault injection in tests: see ScanOptions.wrapDevice). */
+  wrapDevice?: ScanOptions['wrapDevice'];
 }
 
 export interface OpenedLv {
@@ -174,7 +177,7 @@ export async function openLv(o: OpenLvOptions): Promise<OpenedLv> {
   const locks = o.write ? lockImages(o.devices) : undefined;
   let scan: ScanResult | undefined;
   try {
-    scan = await scanDevices(o.devices, { deviceNames: o.deviceNames, write: !!o.write });
+    scan = await scanDevices(o.devices, { deviceNames: o.deviceNames, write: !!o.write, wrapDevice: o.wrapDevice });
     const { compiled } = compileNamed(scan, vg, lv, o);
     const s = scan;
     return {

@@ -8,7 +8,7 @@ import { PV_EXT_USED, SECTOR_SIZE } from '../format/layout.js';
 import { randomLvmUuid } from '../format/random-id.js';
 import { tagProblem, vgNameProblem } from '../model/names.js';
 import type { AllocPolicy, VolumeGroup } from '../model/types.js';
-import { commitChange, withWritableScan, type ChangeResult, type ExtraWrite } from './change.js';
+import { commitChange, withWritableScan, type ChangeResult, type ExtraWrite, type WriteOptions } from './change.js';
 import { preparePv, type PvInitOptions } from './pvcreate.js';
 import { deviceOf, newVgPv, pvOnDevice, relabelWrite, usedElsewhere, vgOfPv } from './pv-shared.js';
 import type { ScannedPv } from './scan.js';
@@ -29,6 +29,8 @@ export interface VgCreateOptions extends PvInitOptions {
   addTags?: string[];
   test?: boolean;
   description: string;
+  /** Wrap each opened image (fault injection in tests: see WriteOptions.wrapDevice). */
+  wrapDevice?: WriteOptions['wrapDevice'];
 }
 
 /** LVM2's rules for a VG's extent size (§5.5); returns sectors. */
@@ -72,7 +74,7 @@ export async function vgcreateCommand(o: VgCreateOptions): Promise<ChangeResult>
   checkTags(o.addTags ?? []);
   const images = [...new Set(o.images)];
   const devices = [...new Set([...images, ...(o.devices ?? [])])];
-  return withWritableScan({ devices, test: o.test }, async (scan) => {
+  return withWritableScan({ devices, test: o.test, wrapDevice: o.wrapDevice }, async (scan) => {
     if (scan.vgs.some((v) => v.vg.name === o.vgName)) {
       throw new LvmkitError('EEXISTS', `A volume group called ${o.vgName} already exists.`);
     }
