@@ -21,11 +21,19 @@ export function metadataError(source: string, pos: Position | undefined, msg: st
 export class SectionReader {
   private readonly byKey = new Map<string, ConfigSetting>();
   private readonly used = new Set<ConfigItem>();
-  constructor(readonly sec: ConfigSection, readonly source: string, readonly what: string) {
+  private whatText: string | (() => string);
+  /** `what` names the section in messages ("LV vg0/lv1 segment1"); a function is called only when a message needs it. */
+  constructor(readonly sec: ConfigSection, readonly source: string, what: string | (() => string)) {
+    this.whatText = what;
     for (const c of sec.children) {
       // LVM2 uses the first of duplicate keys in on-disk metadata.
       if (c.kind === 'setting' && !this.byKey.has(c.key)) this.byKey.set(c.key, c);
     }
+  }
+
+  get what(): string {
+    if (typeof this.whatText === 'function') this.whatText = this.whatText();
+    return this.whatText;
   }
 
   has(key: string): boolean { return this.byKey.has(key); }

@@ -29,7 +29,7 @@ export function vgFromConfig(doc: ConfigDocument, opts: FromConfigOptions = {}):
   if (!vgSec) throw metadataError(source, undefined, 'no volume group section found');
   checkHeader(doc, vgSec, source);
 
-  const r = new SectionReader(vgSec, source, `VG ${shownName(vgSec.name)}`);
+  const r = new SectionReader(vgSec, source, () => `VG ${shownName(vgSec.name)}`);
   const vg: VolumeGroup = {
     name: vgSec.name,
     id: r.str('id'),
@@ -99,7 +99,7 @@ const PV_KEYS = ['id', 'device', 'device_id_type', 'device_id', 'status', 'flags
   'pe_count', 'ba_start', 'ba_size'];
 
 function pvFromSection(s: ConfigSection, source: string): PhysicalVolume {
-  const r = new SectionReader(s, source, `PV ${shownName(s.name)}`);
+  const r = new SectionReader(s, source, () => `PV ${shownName(s.name)}`);
   const pv: PhysicalVolume = {
     key: s.name,
     id: r.str('id'),
@@ -129,7 +129,7 @@ const LV_KEYS = ['id', 'status', 'flags', 'tags', 'creation_time', 'creation_hos
 function lvFromSection(s: ConfigSection, ctx: SegmentDecodeContext, codecs: SegmentCodecLookup | undefined,
   merge: boolean): LogicalVolume {
   const source = ctx.source;
-  const r = new SectionReader(s, source, `LV ${shownName(s.name)}`);
+  const r = new SectionReader(s, source, () => `LV ${shownName(s.name)}`);
   const lv: LogicalVolume = {
     name: s.name,
     id: r.str('id'),
@@ -173,9 +173,11 @@ function lvFromSection(s: ConfigSection, ctx: SegmentDecodeContext, codecs: Segm
   return lv;
 }
 
+const SEGMENT_HEAD_KEYS = new Set(['start_extent', 'extent_count', 'reshape_count', 'type', 'tags']);
+
 function segmentFromSection(ss: ConfigSection, lvName: string, ctx: SegmentDecodeContext,
   codecs: SegmentCodecLookup | undefined): Segment {
-  const r = new SectionReader(ss, ctx.source, `LV ${shownName(lvName)} ${shownName(ss.name)}`);
+  const r = new SectionReader(ss, ctx.source, () => `LV ${shownName(lvName)} ${shownName(ss.name)}`);
   const seg: Segment = {
     startExtent: r.uint('start_extent', 32),
     extentCount: r.uint('extent_count', 32),
@@ -191,8 +193,7 @@ function segmentFromSection(ss: ConfigSection, lvName: string, ctx: SegmentDecod
   // Items before `type` that are not head keys are kept as segment extras; the codec gets the rest.
   const typeItem = ss.children.find((c) => c.kind === 'setting' && c.key === 'type');
   const typeIndex = typeItem ? ss.children.indexOf(typeItem) : 0;
-  const head = new Set(['start_extent', 'extent_count', 'reshape_count', 'type', 'tags']);
-  seg.extra = ss.children.slice(0, typeIndex).filter((c) => !(c.kind === 'setting' && head.has(c.key)));
+  seg.extra = typeIndex === 0 ? [] : ss.children.slice(0, typeIndex).filter((c) => !(c.kind === 'setting' && SEGMENT_HEAD_KEYS.has(c.key)));
   for (const c of seg.extra) r.markUsed(c);
   const codec = codecs?.(baseSegtype(seg.type)) ?? genericCodec;
   codec.decode(r, seg, ctx);

@@ -10,7 +10,7 @@ import type { SegmentArea } from '../model/types.js';
 
 export function decodeAreaPairs(s: ConfigSetting | undefined, key: string, count: number, r: SectionReader,
   ctx: SegmentDecodeContext): SegmentArea[] {
-  const where = r.what;
+  const where = { toString: () => r.what };   // computed only when a message needs it
   if (!s) throw metadataError(ctx.source, r.sec.pos, `${where}: missing required setting "${key}"`);
   if (!Array.isArray(s.value)) throw metadataError(ctx.source, s.pos, `${where}: ${key} must be a list`);
   const v = s.value;
