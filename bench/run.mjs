@@ -128,3 +128,6 @@ for (const r of rows) {
 
 // The device mapper: dump and random-read speed, peak memory (bench/dm.mjs).
 await (await import('./dm.mjs')).benchDm();
+
+// Scale of the readers: 64 PVs and 10,000 LVs, 16 TiB PVs, LVs of 10,000 segments (bench/scale.mjs).
+await (await import('./scale.mjs')).benchScale();

@@ -16,10 +16,16 @@
  *   segments; the caller merges adjacent ones as LVM2 does.
  *
  * Nothing here changes the VG: the result lists the pieces; the maps passed in are consumed.
+ *
+ * Cost: each PV's areas are kept sorted in an AreaList between rounds, and a round that is not positional
+ * finds its PV's area by binary search (pickFromPv), so a round costs O(PVs x stripes + log areas) and
+ * taking n one-extent areas is O(n log n) - LVM2 walks every area per round. Still linear per round: the
+ * anywhere policy after a previous segment, and the contiguous pass (once per allocation).
  */
 import { LvmkitError } from '../errors.js';
 import type { AllocPolicy, PhysicalVolume, Segment } from '../model/types.js';
-import { mapsFreeExtents, segmentAreaLength, sortAreas, type FreeArea, type PvMap } from './free-map.js';
+import { AreaList } from './area-list.js';
+import { compareAreas, mapsFreeExtents, segmentAreaLength, sortAreas, type FreeArea, type PvMap } from './free-map.js';
 
 /** The policies the allocator knows, in LVM2's order. */
 export type Policy = 'contiguous' | 'cling' | 'normal' | 'anywhere';
@@ -82,11 +88,34 @@ interface Pick { area: FreeArea; used: number }
 export function allocateExtents(req: AllocRequest): AllocResult {
   const { stripes, maps } = req;
   if (stripes < 1 || req.extents % stripes !== 0) throw new Error(`allocateExtents: ${req.extents} extents is not a multiple of ${stripes} stripes`);
-  const needed = req.extents / stripes;
   const free = mapsFreeExtents(maps);
   if (!req.approx && req.extents > free) {
     throw new LvmkitError('ENOSPACE', `Insufficient free space: ${req.extents} extents needed, but only ${free} available`);
   }
+  // Each PV's list of areas, kept sorted largest first (empty areas dropped) from round to round, and
+  // written back to the maps at the end.
+  const lists = new Map<PvMap, AreaList>();
+  const listOfPv = new Map<PhysicalVolume, AreaList>();
+  for (const m of maps) {
+    let areas = m.areas;
+    if (areas.some((a, i) => a.count <= 0 || (i > 0 && compareAreas(areas[i - 1], a) > 0))) {
+      areas = areas.filter((a) => a.count > 0);
+      sortAreas(areas);
+    }
+    const list = new AreaList(areas);
+    lists.set(m, list);
+    listOfPv.set(m.pv, list);
+  }
+  try {
+    return allocate(req, maps, lists, listOfPv);
+  } finally {
+    for (const [m, list] of lists) m.areas = list.toArray();
+  }
+}
+
+function allocate(req: AllocRequest, maps: PvMap[], lists: Map<PvMap, AreaList>, listOfPv: Map<PhysicalVolume, AreaList>): AllocResult {
+  const { stripes } = req;
+  const needed = req.extents / stripes;
   const prev = req.prevSegment && req.prevSegment.areas.length === stripes && req.prevSegment.areas.every((a) => a.kind === 'pv')
     ? req.prevSegment : undefined;
   const first = prev ? (req.firstSegment ?? prev) : undefined;
@@ -120,7 +149,7 @@ export function allocateExtents(req: AllocRequest): AllocResult {
       do {
         before = candidates.length;
         for (const m of maps) {
-          for (const area of m.areas) {
+          for (const area of lists.get(m)!) {
             const unreserved = area.count - (reserved.get(area) ?? 0);
             if (unreserved <= 0) continue;
             if (unreserved < required && !flags.canSplit) break;
@@ -136,7 +165,17 @@ export function allocateExtents(req: AllocRequest): AllocResult {
     for (const m of policy === 'anywhere' && !checking ? [] : maps) {
       let foundOne = false;
       let mine: Pick | undefined;
-      for (const area of m.areas) {
+      const list = lists.get(m)!;
+      if (policy !== 'anywhere' && !flags.positional) {
+        if (!list.length) continue;
+        // The same choice as the area loop below, without walking every area of the PV (see pickFromPv).
+        const pick = pickFromPv(list, required, flags.canSplit, !checking ? undefined
+          : ((flags.clingToSeg || flags.areaCountMatches) && clingSlot(list.at(0)) >= 0)
+            || (flags.clingToAlloced && allocedSlot(list.at(0)) >= 0), (a) => contiguousSlot(a) >= 0);
+        if (pick) candidates.push(pick);
+        continue;
+      }
+      for (const area of list) {
         if (area.count === 0) continue;
         if (checking) {
           let slot = -1;
@@ -171,18 +210,17 @@ export function allocateExtents(req: AllocRequest): AllocResult {
     if (!flags.canSplit && amount < required) return 0;
     if (amount <= 0) return 0;
     const piece: AllocatedPiece = { extents: amount, areas: [] };
+    // Take the chosen areas out of their (sorted) lists, shrink them, and put back those with extents left:
+    // a binary search each, not a new sort of the PV's areas per round.
+    const changed = [...new Set(chosen.map((c) => c.area))];
+    for (const a of changed) listOfPv.get(a.pv)!.remove(a);
     chosen.forEach((c, s) => {
       piece.areas.push({ pv: c.area.pv, pe: c.area.start });
       c.area.start += amount;
       c.area.count -= amount;
       if (!alloced[s].includes(c.area.pv)) alloced[s].push(c.area.pv);
     });
-    for (const m of maps) {
-      if (chosen.some((c) => c.area.pv === m.pv)) {
-        m.areas = m.areas.filter((a) => a.count > 0);
-        sortAreas(m.areas);
-      }
-    }
+    for (const a of changed) if (a.count > 0) listOfPv.get(a.pv)!.insert(a);
     pieces.push(piece);
     allocated += amount;
     return amount;
@@ -222,4 +260,37 @@ export function allocateExtents(req: AllocRequest): AllocResult {
       `Insufficient suitable ${what}allocatable extents for logical volume ${req.lvName}: ${(needed - allocated) * stripes} more required`);
   }
   return { pieces, extents: allocated * stripes };
+}
+
+/**
+ * The area one PV offers in a normal, contiguous or cling round that is not positional, from its areas
+ * sorted largest first (none empty): what walking them in order gives, found in O(log n).
+ * - No checks (`pvMatches` undefined): the smallest area that holds all `required`, else (when the
+ *   allocation may be split) the largest one.
+ * - Checks: when the PV itself matches (it clings to the LV's first segment or to what this allocation
+ *   already uses), every area matches and the walk keeps the last one: the PV's smallest area. Otherwise
+ *   only areas continuing the previous segment match, and the walk stops at the first that does not.
+ */
+function pickFromPv(areas: AreaList, required: number, canSplit: boolean, pvMatches: boolean | undefined,
+  continues: (a: FreeArea) => boolean): Pick | undefined {
+  if (!areas.length) return undefined;
+  const take = (area: FreeArea): Pick => ({ area, used: Math.min(area.count, required) });
+  if (pvMatches === undefined) {
+    if (areas.at(0).count < required) return canSplit ? take(areas.at(0)) : undefined;
+    // Last area with count >= required (the list is sorted by count, largest first).
+    let lo = 0;
+    let hi = areas.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (areas.at(mid).count >= required) lo = mid; else hi = mid - 1;
+    }
+    return take(areas.at(lo));
+  }
+  if (pvMatches) return take(areas.at(areas.length - 1));
+  let last: FreeArea | undefined;
+  for (const a of areas) {
+    if (!continues(a)) break;
+    last = a;
+  }
+  return last && take(last);
 }

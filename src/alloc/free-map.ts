@@ -127,7 +127,12 @@ function mergeRanges(ranges: PeRange[]): PeRange[] {
 
 /** Largest first; equal sizes in PE order (LVM2 inserts an area before the first smaller one). */
 export function sortAreas(areas: FreeArea[]): void {
-  areas.sort((a, b) => b.count - a.count || a.start - b.start);
+  areas.sort(compareAreas);
+}
+
+/** The order of a PV's free areas: largest first, equal sizes in PE order. */
+export function compareAreas(a: FreeArea, b: FreeArea): number {
+  return b.count - a.count || a.start - b.start;
 }
 
 /** Is `pv` one LVM2 may allocate from (ALLOCATABLE status, not missing)? */

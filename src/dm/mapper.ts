@@ -47,25 +47,21 @@ export class DmMapper implements BlockDevice {
   readonly targets: readonly Target[];
   /** Targets as run (adjacent contiguous linear targets joined). */
   private readonly run: Target[];
-  /** Byte start of each target of `run`, for the binary search. */
-  private readonly starts: Float64Array;
+  /**
+   * Byte start of each target of `run`, for the binary search (a plain array: a VG of 10,000 LVs makes
+   * 10,000 mappers, and a typed array each costs more to make and collect than the search gains).
+   */
+  private readonly starts: number[];
   private readonly pool = new ScratchPool();
 
   constructor(readonly name: string, targets: readonly Target[], options: MapperOptions = {}) {
     const sorted = [...targets].sort((a, b) => a.start - b.start);
-    let pos = 0;
-    for (const t of sorted) {
-      if (t.start !== pos || !(t.length > 0)) {
-        throw new LvmkitError('EVALIDATE', `${name}: table is not contiguous: target at sector ${t.start} (length ${t.length}) where sector ${pos} was expected`);
-      }
-      pos += t.length;
-    }
     this.targets = sorted;
-    this.size = pos * SECTOR;
+    this.size = checkTable(name, sorted);
     this.maxIo = Math.max(SECTOR, Math.floor((options.maxIo ?? DEFAULT_MAX_IO) / SECTOR) * SECTOR);
     this.readOnly = options.readOnly ?? false;
     this.run = joinLinear(sorted);
-    this.starts = Float64Array.from(this.run, (t) => t.start * SECTOR);
+    this.starts = this.run.map((t) => t.start * SECTOR);
   }
 
   /** Index (in the joined list) of the target holding byte `offset`: binary search. */
@@ -186,6 +182,21 @@ export class DmMapper implements BlockDevice {
 
   /** The mapper does not own the devices under it: closing it closes nothing. */
   async close(): Promise<void> {}
+}
+
+/**
+ * Size in bytes of a table sorted by start, or EVALIDATE when it has a gap, an overlap or an empty target
+ * (what the DmMapper constructor checks, for compiling tables without making their mappers yet).
+ */
+export function checkTable(name: string, sorted: readonly Target[]): number {
+  let pos = 0;
+  for (const t of sorted) {
+    if (t.start !== pos || !(t.length > 0)) {
+      throw new LvmkitError('EVALIDATE', `${name}: table is not contiguous: target at sector ${t.start} (length ${t.length}) where sector ${pos} was expected`);
+    }
+    pos += t.length;
+  }
+  return pos * SECTOR;
 }
 
 /** Adjacent linear targets continuing on the same device are joined: one large I/O across them. */

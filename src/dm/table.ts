@@ -16,7 +16,7 @@ import { baseSegtype } from '../model/segment-codec.js';
 import { lookupSegtypeDm } from '../segtypes/registry.js';
 import { errorTarget, zeroTarget } from '../segtypes/fill.js';
 import { SECTOR, type Target, type TargetArea } from '../segtypes/target.js';
-import { DmMapper, type MapperOptions } from './mapper.js';
+import { checkTable, DmMapper, type MapperOptions } from './mapper.js';
 
 export type StripeFiller = 'error' | 'zero';
 
@@ -42,6 +42,7 @@ export interface DmDevice {
   targets: Target[];
   /** Size in bytes. */
   size: number;
+  /** The table run as a BlockDevice (made when first used). */
   mapper: DmMapper;
 }
 
@@ -66,18 +67,17 @@ export interface CompiledLv {
 
 /** "vg-x" -> "vg--x": LVM2's dm name of VG/LV (and layer). */
 export function dmName(vgName: string, lvName: string, layer?: string): string {
-  const q = (s: string) => s.replace(/-/g, '--');
+  const q = (s: string) => s.replaceAll('-', '--');
   return `${q(vgName)}-${q(lvName)}${layer ? `-${q(layer)}` : ''}`;
 }
 
 export function dmUuid(vg: VolumeGroup, lv: LogicalVolume, layer?: string): string {
-  return `LVM-${vg.id.replace(/-/g, '')}${lv.id.replace(/-/g, '')}${layer ? `-${layer}` : ''}`;
+  return `LVM-${vg.id.replaceAll('-', '')}${lv.id.replaceAll('-', '')}${layer ? `-${layer}` : ''}`;
 }
 
 /** Why lvmkit cannot map this LV (a segment type without a device-mapper part), or undefined. */
-export function unsupportedReason(vg: VolumeGroup, lv: LogicalVolume, seen = new Set<string>()): string | undefined {
-  if (seen.has(lv.name)) return `LV ${vg.name}/${lv.name} refers to itself`;
-  seen.add(lv.name);
+export function unsupportedReason(vg: VolumeGroup, lv: LogicalVolume, seen?: Set<string>): string | undefined {
+  if (seen?.has(lv.name)) return `LV ${vg.name}/${lv.name} refers to itself`;
   for (const seg of lv.segments) {
     const type = baseSegtype(seg.type);
     if (type !== seg.type || !lookupSegtypeDm(type)) {
@@ -87,29 +87,32 @@ export function unsupportedReason(vg: VolumeGroup, lv: LogicalVolume, seen = new
       if (a.kind !== 'lv') continue;
       const sub = vg.lvs.find((l) => l.name === a.lvName);
       if (!sub) return `LV ${vg.name}/${lv.name}: segment uses unknown LV ${a.lvName}`;
+      // The chain of LVs being checked (made only for LVs on LVs: a VG of 10,000 linear LVs needs none).
+      seen ??= new Set<string>();
+      seen.add(lv.name);
       const why = unsupportedReason(vg, sub, seen);
       if (why) return why;
     }
   }
-  seen.delete(lv.name);
+  seen?.delete(lv.name);
   return undefined;
 }
 
 /** PVs an LV (or the sub-LVs it uses) has extents on that are missing. */
 export function missingPvsOf(vg: VolumeGroup, lv: LogicalVolume, opts: Pick<CompileOptions, 'pvDevice'>, depth = 0): PhysicalVolume[] {
-  const out = new Set<PhysicalVolume>();
+  let out: Set<PhysicalVolume> | undefined;
   if (depth > 64) return [];
   for (const seg of lv.segments) {
     for (const a of seg.areas) {
       if (a.kind === 'pv') {
-        if (!opts.pvDevice(a.pv)) out.add(a.pv);
+        if (!opts.pvDevice(a.pv)) (out ??= new Set()).add(a.pv);
       } else {
         const sub = vg.lvs.find((l) => l.name === a.lvName);
-        if (sub) for (const p of missingPvsOf(vg, sub, opts, depth + 1)) out.add(p);
+        if (sub) for (const p of missingPvsOf(vg, sub, opts, depth + 1)) (out ??= new Set()).add(p);
       }
     }
   }
-  return [...out];
+  return out ? [...out] : [];
 }
 
 /** LVM2's refusal for an LV with extents on a missing PV. */
@@ -130,7 +133,8 @@ export function compileLv(vg: VolumeGroup, lv: LogicalVolume, opts: CompileOptio
   const devices: DmDevice[] = [];
   const missing: MissingRange[] = [];
   const es = vg.extentSize;
-  const segments = [...lv.segments].sort((a, b) => a.startExtent - b.startExtent);
+  const inOrder = lv.segments.every((seg, i) => i === 0 || lv.segments[i - 1].startExtent <= seg.startExtent);
+  const segments = inOrder ? lv.segments : [...lv.segments].sort((a, b) => a.startExtent - b.startExtent);
   const targets: Target[] = segments.map((seg, segno) => {
     const dm = lookupSegtypeDm(seg.type)!;
     if (seg.type === 'striped' && seg.areas.length > 1 && !(seg.stripeSize && seg.stripeSize > 0)) {
@@ -174,10 +178,19 @@ function resolveArea(vg: VolumeGroup, lv: LogicalVolume, seg: Segment, segno: nu
   return { device: { kind: 'dm', dmName: helper.name, io: helper.mapper }, offset: 0 };
 }
 
+/**
+ * The device of a table (checked here); its mapper is made when first asked for: `table` on a VG of
+ * 10,000 LVs needs the tables only.
+ */
 function makeDevice(vg: VolumeGroup, lv: LogicalVolume, layer: string | undefined, targets: Target[], opts: CompileOptions): DmDevice {
   const name = dmName(vg.name, lv.name, layer);
-  const mapper = new DmMapper(name, targets, opts.mapper);
-  return { name, uuid: dmUuid(vg, lv, layer), vgName: vg.name, lvName: lv.name, ...(layer ? { layer } : {}), targets: [...mapper.targets], size: mapper.size, mapper };
+  const sorted = targets.every((t, i) => i === 0 || targets[i - 1].start <= t.start) ? targets : [...targets].sort((a, b) => a.start - b.start);
+  const size = checkTable(name, sorted);
+  let mapper: DmMapper | undefined;
+  return {
+    name, uuid: dmUuid(vg, lv, layer), vgName: vg.name, lvName: lv.name, ...(layer ? { layer } : {}), targets: sorted, size,
+    get mapper() { return (mapper ??= new DmMapper(name, sorted, opts.mapper)); },
+  };
 }
 
 export interface CompiledVg {
@@ -192,11 +205,12 @@ export interface CompiledVg {
 export function compileVg(vg: VolumeGroup, opts: CompileOptions): CompiledVg {
   const cache = new Map<string, CompiledLv>();
   const out: CompiledVg = { devices: [], lvs: [], skipped: [] };
+  const seen = new Set<DmDevice>();
   for (const lv of vg.lvs) {
     try {
       const c = compileLv(vg, lv, opts, cache);
       out.lvs.push(c);
-      for (const d of c.devices) if (!out.devices.includes(d)) out.devices.push(d);
+      for (const d of c.devices) if (!seen.has(d)) { seen.add(d); out.devices.push(d); }
     } catch (e) {
       if (!(e instanceof LvmkitError) || (e.code !== 'EUNSUPPORTED' && e.code !== 'EMISSING_PV')) throw e;
       out.skipped.push({ lv, error: e });
