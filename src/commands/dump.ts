@@ -1,7 +1,7 @@
 /**
  * `lvmkit dump VG/LV -o OUT` and `lvmkit dump VG --outdir DIR`: the bytes of LVs, read through the
- * userspace mapper, into files (or stdout). A file is written under a temporary name in its directory, synced and
- * renamed at the end, so a failed dump never leaves a file that looks complete. `sparse` leaves all-zero
+ * userspace mapper, into files (or stdout). A file is written under a temporary name in its directory and
+ * renamed at the end (after an fsync with `sync`), so a failed dump never leaves a file that looks complete. `sparse` leaves all-zero
  * 4 KiB blocks as holes; `partial` maps extents on missing PVs to zeros and lists them. Node-only.
  */
 import { randomBytes } from 'node:crypto';
@@ -32,6 +32,12 @@ export interface DumpCommandOptions {
   /** Directory for DIR/LV.img. */
   outdir?: string;
   sparse?: boolean;
+  /**
+   * fsync each output file before it gets its name (as `dd conv=fsync`): then OUT is on the disk even after
+   * a power cut. Without it the bytes may still be in the page cache when the command ends, as with cp or cat;
+   * a full disk is still reported (write() fails), and a failed dump still leaves nothing at OUT.
+   */
+  sync?: boolean;
   /** Dump what exists when PVs are missing, zeros for the rest. */
   partial?: boolean;
   /** Where "-" writes (default process.stdout). */
@@ -237,9 +243,9 @@ async function dumpToPath(c: CompiledLv, label: string, path: string, o: DumpCom
   try {
     await copyWithProgress(c, label, fileSink(fh, path, !!o.sparse), o);
     if (o.sparse) await fh.truncate(c.device.size).catch((e: unknown) => { throw outputError(path, 'truncate', c.device.size, e); });
-    // On the disk before the rename, so OUT never names a file with bytes missing (a full disk or a
-    // write-back error shows up here at the latest).
-    await fh.sync().catch((e: unknown) => { throw outputError(path, 'sync', undefined, e); });
+    // --sync: on the disk before the rename, so OUT never names a file with bytes missing even after a
+    // power cut (and a write-back error shows up here at the latest).
+    if (o.sync) await fh.sync().catch((e: unknown) => { throw outputError(path, 'sync', undefined, e); });
     await fh.close().catch((e: unknown) => { throw outputError(path, 'close', undefined, e); });
     await rename(tmp, final).catch((e: unknown) => { throw outputError(path, 'rename', undefined, e); });
     ok = true;

@@ -139,6 +139,10 @@ describe('lvmkit dump', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(fresh).sort()).toEqual(['lin.img', 'str.img']);
     expect(sha256(join(fresh, 'str.img'))).toBe(expected.get('sample/str')!.sha);
+    const synced = join(dir, 'synced-str.img');
+    const rs = runCli(['dump', 'sample/str', '--devices', `${pv0},${pv1}`, '-o', synced, '--sync']);
+    expect(rs.code, rs.stderr).toBe(0);
+    expect(sha256(synced)).toBe(expected.get('sample/str')!.sha);
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
     expectOneLineError(runCli(['dump', 'sample', '--devices', `${pv0},${pv1}`, '--outdir', file]), 'not a directory');
