@@ -79,6 +79,55 @@ export function stripeRange(a: number, b: number, s: number, n: number, chunk: n
 }
 
 /**
+ * How the bytes [offset, end) of a striped target lie on its stripes: for stripe s, `starts[s]` is the
+ * first byte in its area and `lengths[s]` how many bytes; packed stripe after stripe in one buffer, its
+ * bytes begin at `bases[s]`.
+ */
+interface StripeLayout { starts: number[]; lengths: number[]; bases: number[]; total: number }
+
+function stripeLayout(offset: number, end: number, n: number, chunk: number): StripeLayout {
+  const starts: number[] = new Array(n);
+  const lengths: number[] = new Array(n);
+  const bases: number[] = new Array(n);
+  let total = 0;
+  for (let s = 0; s < n; s++) {
+    const r = stripeRange(offset, end, s, n, chunk);
+    starts[s] = r.start;
+    lengths[s] = r.length;
+    bases[s] = total;
+    total += r.length;
+  }
+  return { starts, lengths, bases, total };
+}
+
+/** Each chunk piece of [offset, end), in LV order: its LV offset `x`, its place `at` in the packed buffer, its length. */
+function forEachPiece(l: StripeLayout, offset: number, end: number, n: number, chunk: number,
+  fn: (x: number, at: number, take: number) => void): void {
+  let x = offset;
+  while (x < end) {
+    const kk = Math.floor(x / chunk);
+    const s = kk % n;
+    const within = x % chunk;
+    const take = Math.min(chunk - within, end - x);
+    fn(x, l.bases[s] + Math.floor(kk / n) * chunk + within - l.starts[s], take);
+    x += take;
+  }
+}
+
+/** One I/O per stripe, at `area offset + starts[s]`, into or from the packed buffer `packed`. */
+function stripeIos(t: Target, l: StripeLayout, packed: Uint8Array, write: boolean): Promise<void>[] {
+  const ios: Promise<void>[] = [];
+  for (let s = 0; s < t.areas.length; s++) {
+    if (!l.lengths[s]) continue;
+    const area = t.areas[s];
+    const pos = area.offset * SECTOR + l.starts[s];
+    const view = packed.subarray(l.bases[s], l.bases[s] + l.lengths[s]);
+    ios.push(write ? area.device.io.write(pos, view) : area.device.io.readInto(pos, view));
+  }
+  return ios;
+}
+
+/**
  * Splits [offset, offset+len) of a striped target into one contiguous range per stripe (large I/O),
  * then copies between the scratch buffer and the caller's bytes chunk by chunk.
  */
@@ -95,41 +144,11 @@ async function stripedIo(t: Target, offset: number, buf: Uint8Array, ctx: IoCont
     return write ? area.device.io.write(pos, buf) : area.device.io.readInto(pos, buf);
   }
   const end = offset + len;
+  const layout = stripeLayout(offset, end, n, chunk);
   const scratch = ctx.scratch.get(len);
-  const starts: number[] = new Array(n);
-  const bases: number[] = new Array(n);
-  const ios: Promise<void>[] = [];
-  let base = 0;
-  for (let s = 0; s < n; s++) {
-    const r = stripeRange(offset, end, s, n, chunk);
-    starts[s] = r.start;
-    bases[s] = base;
-    base += r.length;
-  }
-  const view = (s: number, length: number) => scratch.subarray(bases[s], bases[s] + length);
-  const copy = () => {
-    let x = offset;
-    while (x < end) {
-      const kk = Math.floor(x / chunk);
-      const s = kk % n;
-      const within = x % chunk;
-      const take = Math.min(chunk - within, end - x);
-      const at = bases[s] + Math.floor(kk / n) * chunk + within - starts[s];
-      if (write) scratch.set(buf.subarray(x - offset, x - offset + take), at);
-      else buf.set(scratch.subarray(at, at + take), x - offset);
-      x += take;
-    }
-  };
-  if (write) copy();
-  for (let s = 0; s < n; s++) {
-    const length = (s + 1 < n ? bases[s + 1] : base) - bases[s];
-    if (!length) continue;
-    const area = t.areas[s];
-    const pos = area.offset * SECTOR + starts[s];
-    ios.push(write ? area.device.io.write(pos, view(s, length)) : area.device.io.readInto(pos, view(s, length)));
-  }
-  await Promise.all(ios);
-  if (!write) copy();
+  if (write) forEachPiece(layout, offset, end, n, chunk, (x, at, take) => scratch.set(buf.subarray(x - offset, x - offset + take), at));
+  await Promise.all(stripeIos(t, layout, scratch, write));
+  if (!write) forEachPiece(layout, offset, end, n, chunk, (x, at, take) => buf.set(scratch.subarray(at, at + take), x - offset));
 }
 
 /** One read per stripe into `space` (stripe after stripe), then views of the chunks in LV order: no copy. */
@@ -138,31 +157,9 @@ async function stripedReadv(t: Target, offset: number, space: Uint8Array, out: U
   const chunk = (t.chunk ?? 0) * SECTOR;
   const end = offset + space.length;
   if (space.length === 0) return;
-  const starts: number[] = new Array(n);
-  const bases: number[] = new Array(n);
-  const ios: Promise<void>[] = [];
-  let base = 0;
-  for (let s = 0; s < n; s++) {
-    const r = stripeRange(offset, end, s, n, chunk);
-    starts[s] = r.start;
-    bases[s] = base;
-    if (r.length) {
-      const area = t.areas[s];
-      ios.push(area.device.io.readInto(area.offset * SECTOR + r.start, space.subarray(base, base + r.length)));
-    }
-    base += r.length;
-  }
-  await Promise.all(ios);
-  let x = offset;
-  while (x < end) {
-    const kk = Math.floor(x / chunk);
-    const s = kk % n;
-    const within = x % chunk;
-    const take = Math.min(chunk - within, end - x);
-    const at = bases[s] + Math.floor(kk / n) * chunk + within - starts[s];
-    out.push(space.subarray(at, at + take));
-    x += take;
-  }
+  const layout = stripeLayout(offset, end, n, chunk);
+  await Promise.all(stripeIos(t, layout, space, false));
+  forEachPiece(layout, offset, end, n, chunk, (_x, at, take) => out.push(space.subarray(at, at + take)));
 }
 
 /** `striped`: chunks of `chunk` sectors dealt round-robin over the areas. */
