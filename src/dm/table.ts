@@ -72,7 +72,17 @@ export function dmName(vgName: string, lvName: string, layer?: string): string {
 }
 
 export function dmUuid(vg: VolumeGroup, lv: LogicalVolume, layer?: string): string {
-  return `LVM-${vg.id.replaceAll('-', '')}${lv.id.replaceAll('-', '')}${layer ? `-${layer}` : ''}`;
+  return `${uuidPrefix(vg)}${lv.id.replaceAll('-', '')}${layer ? `-${layer}` : ''}`;
+}
+
+/** "LVM-<vg id without dashes>", once per VG id (a VG of 10,000 LVs asks 10,000 times). */
+const uuidPrefixes = new WeakMap<VolumeGroup, { id: string; prefix: string }>();
+function uuidPrefix(vg: VolumeGroup): string {
+  const c = uuidPrefixes.get(vg);
+  if (c && c.id === vg.id) return c.prefix;
+  const prefix = `LVM-${vg.id.replaceAll('-', '')}`;
+  uuidPrefixes.set(vg, { id: vg.id, prefix });
+  return prefix;
 }
 
 /** Why lvmkit cannot map this LV (a segment type without a device-mapper part), or undefined. */
@@ -186,11 +196,21 @@ function makeDevice(vg: VolumeGroup, lv: LogicalVolume, layer: string | undefine
   const name = dmName(vg.name, lv.name, layer);
   const sorted = targets.every((t, i) => i === 0 || targets[i - 1].start <= t.start) ? targets : [...targets].sort((a, b) => a.start - b.start);
   const size = checkTable(name, sorted);
-  let mapper: DmMapper | undefined;
-  return {
-    name, uuid: dmUuid(vg, lv, layer), vgName: vg.name, lvName: lv.name, ...(layer ? { layer } : {}), targets: sorted, size,
-    get mapper() { return (mapper ??= new DmMapper(name, sorted, opts.mapper)); },
-  };
+  return new CompiledDevice(name, dmUuid(vg, lv, layer), vg.name, lv.name, layer, sorted, size, opts.mapper);
+}
+
+/** A DmDevice whose mapper is made on first use (a class: no closure per device in a VG of 10,000 LVs). */
+class CompiledDevice implements DmDevice {
+  private made?: DmMapper;
+  readonly layer?: string;
+  constructor(readonly name: string, readonly uuid: string, readonly vgName: string, readonly lvName: string,
+    layer: string | undefined, readonly targets: Target[], readonly size: number, private readonly mapperOptions: CompileOptions['mapper']) {
+    if (layer) this.layer = layer;
+  }
+
+  get mapper(): DmMapper {
+    return (this.made ??= new DmMapper(this.name, this.targets, this.mapperOptions));
+  }
 }
 
 export interface CompiledVg {
