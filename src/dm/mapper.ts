@@ -106,7 +106,39 @@ export class DmMapper implements BlockDevice {
     return this.io(offset, data, true);
   }
 
-  private async io(offset: number, buf: Uint8Array, write: boolean): Promise<void> {
+  private io(offset: number, buf: Uint8Array, write: boolean): Promise<void> {
+    return this.walk(offset, buf, (t, at, piece, ctx) => (write ? t.kind.write(t, at, piece, ctx) : t.kind.read(t, at, piece, ctx)));
+  }
+
+  /**
+   * Zero-copy read for copying out: the bytes [offset, offset + space.length) are read into `space` (one
+   * large read per device and stripe) and returned as views of it in the device's byte order, ready for
+   * a gathering write (pwritev). The views are valid until `space` is reused.
+   */
+  async readv(offset: number, space: Uint8Array): Promise<Uint8Array[]> {
+    checkAccess(this, offset, space.length, 'read');
+    const out: Uint8Array[] = [];
+    await this.walk(offset, space, async (t, at, piece, ctx) => {
+      if (t.kind.readv) return t.kind.readv(t, at, piece, out);
+      await t.kind.read(t, at, piece, ctx);
+      const last = out[out.length - 1];
+      // Consecutive pieces that are consecutive in `space` become one view.
+      if (last && last.buffer === piece.buffer && last.byteOffset + last.length === piece.byteOffset) {
+        out[out.length - 1] = new Uint8Array(piece.buffer, last.byteOffset, last.length + piece.length);
+      } else {
+        out.push(piece);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * The bytes [offset, offset + buf.length) piece by piece, in order: each piece lies in one target (found
+   * by binary search once, then followed) and is at most maxIo bytes; `fn` gets the target, the offset in
+   * it and the piece of `buf`. A scratch buffer from the pool is lent for the whole walk.
+   */
+  private async walk(offset: number, buf: Uint8Array,
+    fn: (t: Target, at: number, piece: Uint8Array, ctx: IoContext) => Promise<void>): Promise<void> {
     const len = buf.length;
     if (len === 0) return;
     const scratch = this.pool.take();
@@ -120,57 +152,12 @@ export class DmMapper implements BlockDevice {
         let tEnd = (t.start + t.length) * SECTOR;
         if (pos >= tEnd) { i++; t = this.run[i]; tEnd = (t.start + t.length) * SECTOR; }
         const n = Math.min(len - done, tEnd - pos, this.maxIo);
-        const piece = n === len ? buf : buf.subarray(done, done + n);
-        const at = pos - t.start * SECTOR;
-        if (write) await t.kind.write(t, at, piece, ctx);
-        else await t.kind.read(t, at, piece, ctx);
+        await fn(t, pos - t.start * SECTOR, n === len ? buf : buf.subarray(done, done + n), ctx);
         done += n;
       }
     } finally {
       this.pool.give(scratch);
     }
-  }
-
-  /**
-   * Zero-copy read for copying out: the bytes [offset, offset + space.length) are read into `space` (one
-   * large read per device and stripe) and returned as views of it in the device's byte order, ready for
-   * a gathering write (pwritev). The views are valid until `space` is reused.
-   */
-  async readv(offset: number, space: Uint8Array): Promise<Uint8Array[]> {
-    checkAccess(this, offset, space.length, 'read');
-    const out: Uint8Array[] = [];
-    const len = space.length;
-    const scratch = this.pool.take();
-    const ctx: IoContext = { name: this.name, scratch };
-    try {
-      let done = 0;
-      let i = this.find(offset);
-      while (done < len) {
-        const pos = offset + done;
-        let t = this.run[i];
-        let tEnd = (t.start + t.length) * SECTOR;
-        if (pos >= tEnd) { i++; t = this.run[i]; tEnd = (t.start + t.length) * SECTOR; }
-        const n = Math.min(len - done, tEnd - pos, this.maxIo);
-        const piece = n === len ? space : space.subarray(done, done + n);
-        const at = pos - t.start * SECTOR;
-        if (t.kind.readv) {
-          await t.kind.readv(t, at, piece, out);
-        } else {
-          await t.kind.read(t, at, piece, ctx);
-          const last = out[out.length - 1];
-          // Consecutive pieces that are consecutive in `space` become one view.
-          if (last && last.buffer === piece.buffer && last.byteOffset + last.length === piece.byteOffset) {
-            out[out.length - 1] = new Uint8Array(piece.buffer, last.byteOffset, last.length + piece.length);
-          } else {
-            out.push(piece);
-          }
-        }
-        done += n;
-      }
-    } finally {
-      this.pool.give(scratch);
-    }
-    return out;
   }
 
   /** Sync every device under the table. */
