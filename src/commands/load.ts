@@ -8,7 +8,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { LvmkitError } from '../errors.js';
 import { compileLv } from '../dm/table.js';
-import { withWritableScan, type WriteOptions } from './change.js';
+import { TEST_MODE_NOTICE, withWritableScan, type WriteOptions } from './change.js';
 import { handled } from './dump.js';
 import { findVg } from './change.js';
 import type { CommandOutput } from './output.js';
@@ -30,6 +30,8 @@ export interface LoadCommandOptions {
   blockSize?: number;
   /** Wrap each opened image (fault injection in tests: see WriteOptions.wrapDevice). */
   wrapDevice?: WriteOptions['wrapDevice'];
+  /** --test: check everything (the LV, the input's size) and say what would be written; write nothing. */
+  test?: boolean;
 }
 
 export interface LoadResult extends CommandOutput {
@@ -59,7 +61,7 @@ export async function loadCommand(o: LoadCommandOptions): Promise<LoadResult> {
     if (st.isFile()) inputSize = st.size;
   }
   try {
-    return await withWritableScan({ devices: o.devices, deviceNames: o.deviceNames, wrapDevice: o.wrapDevice }, async (scan) => {
+    return await withWritableScan({ devices: o.devices, deviceNames: o.deviceNames, wrapDevice: o.wrapDevice, test: o.test }, async (scan) => {
       const sv = findVg(scan, vgName);
       const lv = findLv(sv, lvName);
       const label = `${sv.vg.name}/${lv.name}`;
@@ -68,6 +70,13 @@ export async function loadCommand(o: LoadCommandOptions): Promise<LoadResult> {
       const dev = c.device.mapper;
       const lvSize = dev.size;
       if (inputSize !== undefined && inputSize > lvSize) throw tooLarge(o.input, String(inputSize), label, lvSize, 0);
+      if (o.test) {
+        const what = inputSize !== undefined ? `${inputSize} bytes of ${o.input}` : `${o.input === '-' ? 'stdin' : o.input} (up to ${lvSize} bytes)`;
+        return {
+          stdout: '', bytes: 0, lvSize,
+          warnings: [TEST_MODE_NOTICE, `Test mode: would write ${what} into LV ${label} (${lvSize} bytes), from its first byte`],
+        };
+      }
       const progress = o.progress?.(label, inputSize ?? lvSize);
       let written = 0;
       try {

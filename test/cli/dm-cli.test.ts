@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, expectOneLineError, hashes, ImageSurgeon, pseudoRandomBytes, runCli, sha256 } from './cli-harness.js';
@@ -196,6 +196,33 @@ describe('lvmkit load', () => {
     expect(st.status, String(st.stderr)).toBe(0);
     const back = spawnSync(process.execPath, [CLI, 'dump', 'sample/lin', '--devices', `${a},${b}`, '-o', '-'], { maxBuffer: 64 << 20 });
     expect(Buffer.compare(back.stdout.subarray(0, small.length), small)).toBe(0);
+  });
+
+  it('--test checks the LV and the input, says what it would write, and opens the images read-only', () => {
+    const work = join(dir, 'load-test');
+    mkdirSync(work);
+    const a = ImageSurgeon.copy(pv0, join(work, 'a.img')).path;
+    const b = ImageSurgeon.copy(pv1, join(work, 'b.img')).path;
+    chmodSync(a, 0o444);
+    chmodSync(b, 0o444);
+    // chmod does not stop root: make the images immutable too (chattr, as the read-only tests do).
+    const immutable = spawnSync('chattr', ['+i', a, b]).status === 0;
+    const before = hashes([a, b]);
+    const input = join(work, 'in.bin');
+    writeFileSync(input, pseudoRandomBytes(1000, 3));
+    let r;
+    try {
+      r = runCli(['load', 'sample/lin', '--devices', `${a},${b}`, '-i', input, '--test']);
+    } finally {
+      if (immutable) spawnSync('chattr', ['-i', a, b]);
+    }
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('  TEST MODE: Metadata will NOT be updated and volumes will not be (de)activated.\n'
+      + `  Test mode: would write 1000 bytes of ${input} into LV sample/lin (4194304 bytes), from its first byte\n`);
+    expect(hashes([a, b])).toEqual(before);
+    // The checks still apply in test mode.
+    writeFileSync(input, new Uint8Array(4194305));
+    expectOneLineError(runCli(['load', 'sample/lin', '--devices', `${a},${b}`, '-i', input, '--test']), 'larger than LV sample/lin');
   });
 
   it('refuses input larger than the LV and changes nothing', () => {
