@@ -5,6 +5,7 @@
  * (equal sizes in PE order), and the PVs keep the order they were given in (command line, else VG order).
  */
 import type { PhysicalVolume, Segment, VolumeGroup } from '../model/types.js';
+import { baseSegtype } from '../model/segment-codec.js';
 
 /** A run of free extents on one PV. */
 export interface FreeArea {
@@ -32,8 +33,7 @@ export interface PvSelection {
 
 /** Base segment type, without "+FLAGS". */
 export function segmentBaseType(seg: Segment): string {
-  const plus = seg.type.indexOf('+');
-  return plus < 0 ? seg.type : seg.type.slice(0, plus);
+  return baseSegtype(seg.type);
 }
 
 /** Extents each area of a segment covers on its PV (striped: extent_count / stripes; mirror images: all). */

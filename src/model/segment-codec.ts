@@ -45,6 +45,25 @@ export const genericCodec: SegmentCodec = {
   },
 };
 
+/**
+ * A scalar setting among a segment's type-specific items (`body`, then `extra`), e.g. a snapshot's
+ * `cow_store`: strings and numbers as they are, 64-bit integers as numbers, other scalars as text.
+ */
+export function segmentSetting(seg: Segment, key: string): string | number | undefined {
+  return scalarSetting(seg.body, key) ?? scalarSetting(seg.extra, key);
+}
+
+function scalarSetting(items: ConfigItem[], key: string): string | number | undefined {
+  for (const it of items) {
+    if (it.kind !== 'setting' || it.key !== key) continue;
+    const v = it.value;
+    if (typeof v === 'string' || typeof v === 'number') return v;
+    if (typeof v === 'bigint') return Number(v);
+    if (!Array.isArray(v)) return String(v);
+  }
+  return undefined;
+}
+
 export function baseSegtype(type: string): string {
   const plus = type.indexOf('+');
   return plus < 0 ? type : type.slice(0, plus);

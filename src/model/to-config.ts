@@ -5,7 +5,7 @@
  */
 import { formatLvmTime } from './local-time.js';
 import { type ConfigDocument, type ConfigItem, type ConfigSection, type ConfigSetting, type ConfigValue, section, setting } from '../metadata/config-tree.js';
-import { baseSegtype, genericCodec, type SegmentCodecLookup, type SegmentEncodeContext } from './segment-codec.js';
+import { baseSegtype, genericCodec, segmentSetting, type SegmentCodecLookup, type SegmentEncodeContext } from './segment-codec.js';
 import type { LogicalVolume, PhysicalVolume, Segment, VolumeGroup } from './types.js';
 
 export type Flavour = 'file' | 'raw';
@@ -98,10 +98,8 @@ function outputVisibility(vg: VolumeGroup): (lv: LogicalVolume) => boolean {
 }
 
 function bodyString(seg: Segment, key: string): string | undefined {
-  for (const it of [...seg.body, ...seg.extra]) {
-    if (it.kind === 'setting' && it.key === key && typeof it.value === 'string') return it.value;
-  }
-  return undefined;
+  const v = segmentSetting(seg, key);
+  return typeof v === 'string' ? v : undefined;
 }
 
 function pvToSection(pv: PhysicalVolume, key: string, extentSize: number, file: boolean): ConfigSection {

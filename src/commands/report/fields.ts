@@ -6,7 +6,7 @@
  * (percentages empty, kernel numbers -1, lv_attr chars [4],[5] '-').
  */
 import type { LvCtx, PvCtx, PvSegCtx, Row, SegCtx, VgCtx } from './rows.js';
-import { segBody } from './rows.js';
+import { baseSegType, segBody } from './rows.js';
 import { effectivePolicy, lvAttr, pvAttr, vgAttr } from './attrs.js';
 import { formatLvmTime } from '../../model/local-time.js';
 import { isRaidType as isRaidLvType, segAreas } from './sublvs.js';
@@ -101,7 +101,7 @@ function dmName(vg: string, lv: string): string {
 
 function firstSegType(l: LvCtx): string {
   const s = l.lv.segments[0];
-  return s ? s.type.split('+')[0]! : '';
+  return s ? baseSegType(s) : '';
 }
 
 /** Name of an LV referred to by a setting of the LV's first segment. */

@@ -9,7 +9,7 @@ import { fieldsOfType, findField } from './fields.js';
 import { renderBasic, renderJson } from './render.js';
 import type { Cell, Table } from './render.js';
 import type { LvCtx, PvCtx, PvSegCtx, Row, SegCtx, VgCtx } from './rows.js';
-import { buildVgCtx, orphanPvCtx, pvSegments } from './rows.js';
+import { baseSegType, buildVgCtx, orphanPvCtx, pvSegments } from './rows.js';
 import type { ReportInput, ReportKind, ReportOptions, ReportResult } from './types.js';
 import { formatSize, parseUnits } from './units.js';
 import type { UnitSpec } from './units.js';
@@ -180,7 +180,7 @@ function buildRows(type: ReportType, o: ReportOptions, f: Filter, vgcs: VgCtx[],
     for (const lvc of lvOrder(vgc)) {
       if (lvc.snapshotHolder || !lvSelected(f, lvc, o.all === true)) continue;
       if (type === 'lv') { rows.push({ vgc, lvc }); continue; }
-      for (const seg of lvc.lv.segments) rows.push({ vgc, lvc, segc: { lvc, seg, baseType: seg.type.split('+')[0]! } });
+      for (const seg of lvc.lv.segments) rows.push({ vgc, lvc, segc: { lvc, seg, baseType: baseSegType(seg) } });
     }
   }
   return rows;

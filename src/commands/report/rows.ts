@@ -4,7 +4,7 @@
  * a PV row has pvc, an LV row lvc, a segment row lvc + segc, a PV-segment row pvc + pvseg (+ its LV segment).
  */
 import type { LogicalVolume, PhysicalVolume, Segment, VolumeGroup } from '../../model/types.js';
-import type { ConfigItem } from '../../metadata/config-tree.js';
+import { baseSegtype, segmentSetting } from '../../model/segment-codec.js';
 import type { ReportOrphanPv, ReportPvDevice, ReportVg } from './types.js';
 import { classifyLvs, segAreas, subLvNames, type LvKind } from './sublvs.js';
 
@@ -72,25 +72,11 @@ export interface Row { vgc?: VgCtx; pvc?: PvCtx; lvc?: LvCtx; segc?: SegCtx; pvs
 
 /** Segment type without "+FLAGS". */
 export function baseSegType(seg: Segment): string {
-  const i = seg.type.indexOf('+');
-  return i < 0 ? seg.type : seg.type.slice(0, i);
+  return baseSegtype(seg.type);
 }
 
 /** A scalar setting from the segment's type-specific items (string or number), if present. */
-export function segBody(seg: Segment, key: string): string | number | undefined {
-  return itemValue(seg.body, key) ?? itemValue(seg.extra, key);
-}
-
-function itemValue(items: ConfigItem[], key: string): string | number | undefined {
-  for (const it of items) {
-    if (it.kind !== 'setting' || it.key !== key) continue;
-    const v = it.value;
-    if (typeof v === 'string' || typeof v === 'number') return v;
-    if (typeof v === 'bigint') return Number(v);
-    if (!Array.isArray(v)) return String(v);
-  }
-  return undefined;
-}
+export const segBody = segmentSetting;
 
 export function isRaidType(t: string): boolean { return t.startsWith('raid'); }
 

@@ -11,6 +11,7 @@
 import type { ConfigItem } from '../../metadata/config-tree.js';
 import type { PhysicalVolume, Segment, SegmentArea, VolumeGroup } from '../../model/types.js';
 import type { LvCtx, SegCtx, VgCtx } from './rows.js';
+import { baseSegtype } from '../../model/segment-codec.js';
 
 export type LvKind =
   | 'RAID' | 'RAID_IMAGE' | 'RAID_META'
@@ -33,8 +34,7 @@ const KNOWN_TYPES = new Set([
 
 /** Segment type without "+FLAGS". */
 export function typeOf(seg: Segment): string {
-  const i = seg.type.indexOf('+');
-  return i < 0 ? seg.type : seg.type.slice(0, i);
+  return baseSegtype(seg.type);
 }
 
 export function isRaid(t: string): boolean { return t.startsWith('raid'); }
