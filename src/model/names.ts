@@ -5,6 +5,8 @@ const TAG_RE = /^[A-Za-z0-9_+.\-/=!:&#]+$/;
 const RESERVED_LV_PREFIXES = ['snapshot', 'pvmove'];
 const RESERVED_LV_SUBSTRINGS = ['_cdata', '_cmeta', '_corig', '_cpool', '_cvol', '_wcorig', '_mimage', '_mlog', '_rimage',
   '_rmeta', '_tdata', '_tmeta', '_vdata', '_imeta', '_iorig', '_pmspare', '_vorigin'];
+/** Any reserved prefix or substring: one test per name (a VG may hold thousands of LVs). */
+const RESERVED_LV_RE = new RegExp(`^(?:${RESERVED_LV_PREFIXES.join('|')})|${RESERVED_LV_SUBSTRINGS.join('|')}`);
 
 /**
  * A name as shown in messages: hostile metadata may hold names of megabytes, which a one-line error
@@ -44,7 +46,7 @@ export function vgNameProblem(name: string): string | undefined {
 export function lvNameProblem(name: string, vgName: string, { internal = false } = {}): string | undefined {
   const p = nameProblem(name);
   if (p) return p;
-  if (!internal) {
+  if (!internal && RESERVED_LV_RE.test(name)) {
     for (const pre of RESERVED_LV_PREFIXES) if (name.startsWith(pre)) return `names starting "${pre}" are reserved`;
     for (const sub of RESERVED_LV_SUBSTRINGS) if (name.includes(sub)) return `names including "${sub}" are reserved`;
   }
