@@ -5,7 +5,7 @@
  * disagrees - are refused earlier, by the builder, as LVM2 refuses them when it reads.)
  */
 import { lvNameProblem, shownName, shownText, tagProblem, vgNameProblem } from './names.js';
-import type { PhysicalVolume, VolumeGroup } from './types.js';
+import type { LogicalVolume, PhysicalVolume, Segment, VolumeGroup } from './types.js';
 import { baseSegtype } from './segment-codec.js';
 
 export interface ValidationIssue {
@@ -14,7 +14,13 @@ export interface ValidationIssue {
   message: string;
 }
 
-interface Extent { start: number; end: number; owner: string }
+/** Extents [start, end) of a PV used by an LV (the LV itself, not its name: one of these per segment area). */
+interface Extent { start: number; end: number; owner: LogicalVolume }
+
+/** "LV vg/lv segment at extent N", spelt only for a message (not once per segment of a million). */
+function segName(vg: VolumeGroup, lv: LogicalVolume, seg: Segment): string {
+  return `LV ${shownName(vg.name)}/${shownName(lv.name)} segment at extent ${seg.startExtent}`;
+}
 
 const ALLOC_POLICIES = new Set(['contiguous', 'cling', 'cling_by_tags', 'normal', 'anywhere', 'inherit']);
 
@@ -50,22 +56,21 @@ export function validateVg(vg: VolumeGroup): ValidationIssue[] {
       warn('policy', `Ignoring unrecognised allocation policy ${shownText(lv.allocationPolicy)} for LV ${shownName(vg.name)}/${shownName(lv.name)}.`);
     }
     for (const seg of lv.segments) {
-      const segName = `LV ${shownName(vg.name)}/${shownName(lv.name)} segment at extent ${seg.startExtent}`;
       const n = seg.areas.length;
       if (n === 0) continue;
       if (seg.type === 'striped' && seg.extentCount % n !== 0) {
-        err('stripes', `${segName}: extent_count ${seg.extentCount} is not a multiple of stripe_count ${n}`);
+        err('stripes', `${segName(vg, lv, seg)}: extent_count ${seg.extentCount} is not a multiple of stripe_count ${n}`);
         continue;
       }
       const len = seg.type === 'striped' ? seg.extentCount / n : seg.extentCount;
       for (const a of seg.areas) {
         if (a.kind !== 'pv') continue;
         if (a.pe + len > a.pv.peCount) {
-          err('pv-range', `${segName}: extents ${a.pe}-${a.pe + len - 1} on ${a.pv.key} (${a.pv.id}) lie outside its ${a.pv.peCount} extents`);
+          err('pv-range', `${segName(vg, lv, seg)}: extents ${a.pe}-${a.pe + len - 1} on ${a.pv.key} (${a.pv.id}) lie outside its ${a.pv.peCount} extents`);
         }
         let list = used.get(a.pv);
         if (!list) used.set(a.pv, (list = []));
-        list.push({ start: a.pe, end: a.pe + len, owner: `${shownName(lv.name)}` });
+        list.push({ start: a.pe, end: a.pe + len, owner: lv });
       }
     }
   }
@@ -75,7 +80,7 @@ export function validateVg(vg: VolumeGroup): ValidationIssue[] {
     for (let i = 1; i < list.length; i++) {
       const b = list[i];
       if (b.start < reach.end) {
-        err('pv-overlap', `VG ${shownName(vg.name)}: LV ${reach.owner} and LV ${b.owner} both use extents ${b.start}-${Math.min(reach.end, b.end) - 1} of ${pv.key} (${pv.id})`);
+        err('pv-overlap', `VG ${shownName(vg.name)}: LV ${shownName(reach.owner.name)} and LV ${shownName(b.owner.name)} both use extents ${b.start}-${Math.min(reach.end, b.end) - 1} of ${pv.key} (${pv.id})`);
       }
       if (b.end > reach.end) reach = b;
     }

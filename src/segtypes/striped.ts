@@ -9,7 +9,7 @@ import { type ConfigItem, setting } from '../metadata/config-tree.js';
 import type { SegmentCodec } from '../model/segment-codec.js';
 import { metadataError } from '../model/config-access.js';
 import { decodeAreaPairs, encodeAreaPairs } from './areas.js';
-import { SECTOR, type IoContext, type SegmentDm, type Target, type TargetKind } from './target.js';
+import { SECTOR, type IoContext, type SegmentDm, type Target, type TargetArea, type TargetKind } from './target.js';
 
 export const stripedCodec: SegmentCodec = {
   name: 'striped',
@@ -176,7 +176,10 @@ export const stripedDm: SegmentDm = {
   name: 'striped',
   target(seg, ctx) {
     const n = seg.areas.length;
-    const areas = seg.areas.map((_, i) => ctx.area(i));
+    // A loop, not areas.map(): no closure per segment (an LV may have 10,000 of them).
+    let areas: TargetArea[];
+    if (n === 1) areas = [ctx.area(0)];
+    else { areas = []; for (let i = 0; i < n; i++) areas.push(ctx.area(i)); }
     const start = seg.startExtent * ctx.extentSize;
     const length = seg.extentCount * ctx.extentSize;
     if (n === 1) return { start, length, kind: linearTarget, areas };

@@ -67,7 +67,10 @@ export interface TargetKind {
 export interface SegmentDmContext {
   /** Sectors per extent. */
   extentSize: number;
-  /** Area `index` of the segment as a device and offset (missing PVs already replaced by a filler). */
+  /**
+   * Area `index` of the segment as a device and offset (missing PVs already replaced by a filler). Valid
+   * only during the target() call it is given to (the compiler reuses one context for every segment).
+   */
   area(index: number): TargetArea;
 }
 
