@@ -30,6 +30,7 @@ export async function emit(p: Promise<CommandOutput>): Promise<void> {
   const out = await p;
   // LVM2 prints its TEST MODE notice without "WARNING:"; lvmkit's "Test mode: would write ..." lines too.
   for (const w of out.warnings) process.stderr.write(/^(TEST MODE|Test mode):/.test(w) ? `  ${w}\n` : `  WARNING: ${w}\n`);
+  for (const e of out.errors ?? []) process.stderr.write(`  ${e}\n`);
   if (out.stdout) process.stdout.write(out.stdout);
   if (out.exitCode) process.exitCode = out.exitCode;
 }

@@ -35,6 +35,8 @@ export type ErrorCode =
   | 'EEXISTS'             // name already in use, or a device already holds an LVM label / filesystem
   | 'EIN_USE'             // PV still has allocated extents, LV in use, ...
   | 'EMISSING_PV'         // the VG has missing PVs: refuse to change it
+  | 'EDUPLICATE_PV'       // two devices hold the same PV (a copied image): refuse to change its VG
+  | 'EDUPLICATE_VG'       // two VGs of that name (different UUIDs) on the images: LVM2 skips the name
   | 'EUNSUPPORTED';
 
 export class LvmkitError extends Error {

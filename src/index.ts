@@ -66,4 +66,5 @@ export { lvchangeCommand, type LvChangeOptions } from './commands/lvchange.js';
 export { parseExtentsArg, percentOfExtents, type ExtentsArg, type PercentOf } from './commands/extents-arg.js';
 export { displaySize } from './commands/lv-shared.js';
 export { pvOnDevice, vgOfPv, newVgPv, relabelWrite, orphanMdaWrites } from './commands/pv-shared.js';
+export { uniqueVg, multipleVgsMessage } from './commands/scan.js';
 export { MAX_LV_STACK } from './dm/table.js';

@@ -16,7 +16,7 @@ import { lookupSegtype } from '../segtypes/registry.js';
 import { executeCommit, planCommit, type CommitPlan } from './commit.js';
 import { lockImages } from './lock.js';
 import type { CommandOutput } from './output.js';
-import { scanDevices, type ScannedPv, type ScannedVg, type ScanResult } from './scan.js';
+import { scanDevices, uniqueVg, type ScannedPv, type ScannedVg, type ScanResult } from './scan.js';
 
 /** LVM2's line for --test (on stderr, as a warning-like notice). */
 export const TEST_MODE_NOTICE = 'TEST MODE: Metadata will NOT be updated and volumes will not be (de)activated.';
@@ -122,6 +122,7 @@ export interface ChangeResult extends CommandOutput {
 export async function changeVg(o: ChangeVgOptions, fn: (ctx: ChangeContext) => void | Promise<void>): Promise<ChangeResult> {
   return withWritableScan(o, async (scan) => {
     const before = findVg(scan, o.vgName);
+    refuseDuplicatePvs(scan, before);
     if (before.missingPvIds.length && !o.allowMissing) {
       throw new LvmkitError('EMISSING_PV',
         `Cannot change VG ${before.vg.name} while PVs are missing (${before.missingPvIds.join(', ')}): pass every image of the VG with --devices`);
@@ -176,9 +177,19 @@ export function describeWrites(writes: ExtraWrite[]): string[] {
   return writes.map((w) => `Test mode: would write ${w.data.length} bytes at offset ${w.offset} of ${w.device.name} (${w.what})`);
 }
 
+/**
+ * LVM2 changes no VG metadata while two devices hold one of its PVs (a copied image): neither does lvmkit.
+ * (LVM2's vgremove still goes ahead, on the device it prefers; so does lvmkit's.)
+ */
+export function refuseDuplicatePvs(scan: ScanResult, sv: ScannedVg): void {
+  if (scan.duplicates?.some((d) => sv.vg.pvs.some((p) => p.id === d.label.pvUuid))) {
+    throw new LvmkitError('EDUPLICATE_PV', `Cannot update volume group ${sv.vg.name} with duplicate PV devices.`);
+  }
+}
+
 /** The VG named `name` in a scan, or LVM2's error when it is not there. */
 export function findVg(scan: ScanResult, name: string): ScannedVg {
-  const found = scan.vgs.find((v) => v.vg.name === name);
+  const found = uniqueVg(scan, name);
   if (found) return found;
   const cause = scan.errors[0];
   throw new LvmkitError('EVG_NOT_FOUND', `Volume group "${name}" not found${cause ? ` (${cause.message})` : ''}`);

@@ -10,7 +10,7 @@ import { printConfig } from '../metadata/printer.js';
 import { vgToConfig } from '../model/to-config.js';
 import { lookupSegtype } from '../segtypes/registry.js';
 import type { CommandOutput } from './output.js';
-import { scanDevices, type ScanOptions, type ScanResult, type ScannedVg } from './scan.js';
+import { scanDevices, uniqueVg, type ScanOptions, type ScanResult, type ScannedVg } from './scan.js';
 
 export interface MetadataCommandOptions {
   devices: string[];
@@ -62,7 +62,7 @@ export async function metadataCommand(o: MetadataCommandOptions): Promise<Comman
 
 export function pickVg(scan: ScanResult, name: string | undefined): ScannedVg {
   if (name) {
-    const v = scan.vgs.find((x) => x.vg.name === name);
+    const v = uniqueVg(scan, name);
     if (!v) {
       const bad = scan.errors.find((e) => e.message.includes(`VG ${name}`));
       throw bad ?? new LvmkitError('EVG_NOT_FOUND', `Volume group "${name}" not found on ${scan.devices.map((d) => d.name).join(', ')}`);

@@ -3,6 +3,8 @@
  * partitions), read every metadata area, group the copies by VG, keep the newest seqno, build
  * and validate the VG models, and match each PV of a VG to the device it was found on.
  * Damage is reported as warnings in LVM2's words while reading goes on from the good copies.
+ * As LVM2 does, a device below pv_min_size (2 MiB) is not used, and of several devices holding one PV
+ * (a copied image) only one is kept.
  */
 import { LvmkitError, isLvmkitError } from '../errors.js';
 import type { BlockDevice } from '../devices/block-device.js';
@@ -11,6 +13,7 @@ import { openCandidates } from '../devices/partitions.js';
 import { readLabel, type PvLabel } from '../format/label.js';
 import { readMetadataArea, type MdaRead } from '../format/mda.js';
 import { PV_EXT_USED } from '../format/layout.js';
+import { PV_MIN_SIZE } from '../format/pv-layout.js';
 import { crcHex } from '../format/crc.js';
 import { parseConfig } from '../metadata/parse.js';
 import type { ConfigDocument, ConfigSection } from '../metadata/config-tree.js';
@@ -47,6 +50,23 @@ export interface ScannedVg {
   missingPvIds: string[];
 }
 
+/** LVM2's words when a name is shared by several VGs (e.g. the disks of two machines, each with its "vg0"). */
+export function multipleVgsMessage(name: string): string {
+  return `Multiple VGs found with the same name: skipping ${shownName(name)}`;
+}
+
+/**
+ * The VG named `name`, or LVM2's refusal when several VGs (different UUIDs) have that name: lvmkit could not
+ * tell which one is meant. Undefined when there is none.
+ */
+export function uniqueVg(scan: Pick<ScanResult, 'vgs'>, name: string): ScannedVg | undefined {
+  const found = scan.vgs.filter((v) => v.vg.name === name);
+  if (found.length > 1) {
+    throw new LvmkitError('EDUPLICATE_VG', `${multipleVgsMessage(name)} (VG UUIDs ${found.map((v) => v.vg.id).join(', ')}): name the images of one of them with --devices`);
+  }
+  return found[0];
+}
+
 export interface ScanResult {
   /** Every image opened, in argument order. */
   devices: BlockDevice[];
@@ -60,6 +80,17 @@ export interface ScanResult {
   errors: LvmkitError[];
   /** Damaged metadata areas and unparseable texts, in scan order (each is also in `warnings`). */
   damage: LvmkitError[];
+  /**
+   * Devices not used because another device holds the same PV (same PV UUID, e.g. a dd copy): LVM2 uses one
+   * and ignores the others entirely (they are in no report); a VG with such a PV cannot be changed.
+   */
+  duplicates?: ScannedPv[];
+  /**
+   * Readable metadata areas LVM2 would not count as the PV's (#PMda, #VMda): their text does not parse, or
+   * has the VG's newest seqno but differs from the copy used. (Areas with a damaged header or text CRC carry
+   * `error` instead.)
+   */
+  unusedMdas?: Set<MdaRead>;
   close(): Promise<void>;
 }
 
@@ -115,6 +146,7 @@ export async function scanOpenDevices(devices: BlockDevice[], options: Omit<Scan
       if (whyNot.length === 1) throw whyNot[0];
       throw new LvmkitError('ENOT_PV', `no LVM2 physical volume found on ${devices.map((d) => d.name).join(', ')}: ${whyNot.map((e) => e.message).join('; ')}`);
     }
+    dropDuplicatePvs(result);
     groupVgs(result);
     if (!options.allowUnreadable) failWhenNothingReadable(result);
   } catch (e) {
@@ -149,6 +181,18 @@ async function tryLabel(dev: BlockDevice, result: ScanResult): Promise<ScannedPv
     if (e.code !== 'ENOT_PV') result.warnings.push(e.message);
     return e;
   }
+  if (dev.size < PV_MIN_SIZE) {
+    // LVM2's device filter skips devices below devices/pv_min_size (2048 KiB): their PV counts as missing.
+    // A device cut that short has usually lost part of its metadata area too: that is named first.
+    const tooSmall = `not used as a PV: the device is too small (pv_min_size): ${dev.size} bytes, at least ${PV_MIN_SIZE} needed`;
+    let e = new LvmkitError('ENOT_PV', `${dev.name}: ${tooSmall}`, { file: dev.name });
+    for (const area of label.metadataAreas) {
+      const cut = (await readMetadataArea(dev, area)).error;
+      if (cut) { e = new LvmkitError('ENOT_PV', `${cut.message}; ${dev.name} is ${tooSmall}`, { file: dev.name, offset: cut.offset }); break; }
+    }
+    result.warnings.push(e.message);
+    return e;
+  }
   const mdas: MdaRead[] = [];
   for (const area of label.metadataAreas) {
     const mda = await readMetadataArea(dev, area);
@@ -159,6 +203,41 @@ async function tryLabel(dev: BlockDevice, result: ScanResult): Promise<ScannedPv
     mdas.push(mda);
   }
   return { device: dev, label, mdas };
+}
+
+/**
+ * Devices with the same PV UUID (a copied image): keep one per UUID, as LVM2 does, preferring a device whose
+ * size is the one in its PV header ("device size is correct"), else the one named first ("device was seen
+ * first"); the others leave the scan (result.duplicates), with LVM2's two warnings.
+ */
+function dropDuplicatePvs(result: ScanResult): void {
+  const groups = new Map<string, ScannedPv[]>();
+  for (const pv of result.pvs) {
+    const g = groups.get(pv.label.pvUuid);
+    if (g) g.push(pv); else groups.set(pv.label.pvUuid, [pv]);
+  }
+  if (groups.size === result.pvs.length) return;
+  const dropped: ScannedPv[] = [];
+  const prefers: string[] = [];
+  for (const [uuid, g] of groups) {
+    if (g.length < 2) continue;
+    const sizeOk = (pv: ScannedPv) => pv.device.size === pv.label.deviceSize;
+    let chosen = g[0]!;
+    let reason = 'device was seen first';
+    for (const other of g.slice(1)) {
+      if (sizeOk(other) && !sizeOk(chosen)) { chosen = other; reason = 'device size is correct'; }
+      else if (sizeOk(chosen) && !sizeOk(other)) reason = 'device size is correct';
+    }
+    for (const pv of g) {
+      if (pv === chosen) continue;
+      dropped.push(pv);
+      result.warnings.push(`Not using device ${pv.device.name} for PV ${uuid}.`);
+    }
+    prefers.push(`PV ${uuid} prefers device ${chosen.device.name} because ${reason}.`);
+  }
+  result.warnings.push(...prefers);
+  result.pvs = result.pvs.filter((pv) => !dropped.includes(pv));
+  result.duplicates = dropped;
 }
 
 function groupVgs(result: ScanResult): void {
@@ -175,6 +254,7 @@ function groupVgs(result: ScanResult): void {
         parsed.set(key, p);
       }
       if (p instanceof LvmkitError) {
+        (result.unusedMdas ??= new Set()).add(mda);
         result.damage.push(p);
         result.warnings.push(`${p.message}; this copy is not used`);
         continue;
@@ -192,6 +272,13 @@ function groupVgs(result: ScanResult): void {
     for (const pv of vg.pvs.values()) claimed.add(pv);
   }
   result.vgs.sort((a, b) => (a.vg.name < b.vg.name ? -1 : a.vg.name > b.vg.name ? 1 : 0));
+  for (let i = 1; i < result.vgs.length; i++) {
+    const [prev, cur] = [result.vgs[i - 1]!.vg, result.vgs[i]!.vg];
+    if (prev.name !== cur.name) continue;
+    // LVM2's warning; the second line is lvmkit's advice (LVM2 suggests vgrename by uuid, filters, system IDs).
+    result.warnings.push(`VG name ${shownName(cur.name)} is used by VGs ${prev.id} and ${cur.id}.`);
+    result.warnings.push(`Fix duplicate VG names with vgrename uuid, a device filter, or system IDs (with lvmkit: name the images of one VG with --devices).`);
+  }
   for (const pv of result.pvs) {
     if (claimed.has(pv)) continue;
     result.orphans.push(pv);
@@ -257,6 +344,7 @@ function buildVg(copies: MetadataCopy[], result: ScanResult): ScannedVg | undefi
   const newest = copies[0];
   for (const c of copies) {
     if (c.seqno === newest.seqno && (c.mda.textCrc !== newest.mda.textCrc || c.mda.textSize !== newest.mda.textSize)) {
+      (result.unusedMdas ??= new Set()).add(c.mda);
       result.warnings.push(`scan of VG ${shownName(newest.vgName)} from ${c.pv.device.name} found mda_checksum ${crcHex(c.mda.textCrc ?? 0).slice(2)} mda_size ${c.mda.textSize} vs ${crcHex(newest.mda.textCrc ?? 0).slice(2)} ${newest.mda.textSize} (same seqno ${newest.seqno}, different text): using the copy on ${newest.pv.device.name}`);
     } else if (c.seqno < newest.seqno) {
       result.warnings.push(`ignoring metadata seqno ${c.seqno} on ${c.pv.device.name} for seqno ${newest.seqno} on ${newest.pv.device.name} for VG ${shownName(newest.vgName)}.`);
@@ -279,14 +367,7 @@ function buildVg(copies: MetadataCopy[], result: ScanResult): ScannedVg | undefi
     return undefined;
   }
   const byUuid = new Map<string, ScannedPv>();
-  for (const pv of result.pvs) {
-    const prev = byUuid.get(pv.label.pvUuid);
-    if (prev) {
-      result.warnings.push(`Not using device ${pv.device.name} for PV ${pv.label.pvUuid}: duplicate of ${prev.device.name}.`);
-      continue;
-    }
-    byUuid.set(pv.label.pvUuid, pv);
-  }
+  for (const pv of result.pvs) if (!byUuid.has(pv.label.pvUuid)) byUuid.set(pv.label.pvUuid, pv);
   const pvs = new Map<string, ScannedPv>();
   const missingPvIds: string[] = [];
   for (const pv of vg.pvs) {

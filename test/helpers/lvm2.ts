@@ -6,6 +6,7 @@
  *   when env LVMKIT_REQUIRE_INTEROP=1 (CI), so interop tests can never be skipped silently there.
  * - LoopLab: temp images in its own directory, attached to loop devices it remembers; every lvm command
  *   it runs gets `--devices <its loops>`, so real LVM2 never looks at any other device of the machine.
+ *   detach() lets one loop go early; pvckRaw()/pvckDump() run pvck on an image file.
  *   cleanup() removes its VGs, detaches only its own loops and deletes its directory.
  *
  * Everything here is synchronous (child_process *Sync): simple to use in tests, and lvm commands are short.
@@ -227,6 +228,8 @@ export function parseJsonReport(stdout: string): Array<Record<string, string>> {
 
 /** All reports of a `--reportformat json` output (one object per report, each keyed pv/vg/lv/seg/pvseg). */
 export function parseJsonReportAll(stdout: string): Array<Record<string, Array<Record<string, string>>>> {
+  // With damaged metadata LVM2 2.03 prints "Retrying metadata scan." on stdout, inside the JSON.
+  stdout = stdout.split('\n').filter((l) => !/^\s*Retrying metadata scan\.\s*$/.test(l)).join('\n');
   const start = stdout.indexOf('{');
   if (start < 0) throw new Error(`not JSON report output: ${firstLine(stdout)}`);
   const obj = JSON.parse(stdout.slice(start)) as { report?: Array<Record<string, Array<Record<string, string>>>> };
@@ -365,6 +368,22 @@ export class LoopLab {
     return d;
   }
 
+  /**
+   * Detach one loop device the lab attached, now (e.g. before reading its image file directly); the devices
+   * of that loop (its partition nodes) leave the lab's device list too. Throws for a device not the lab's.
+   */
+  detach(device: LabDevice | string): void {
+    const dev = typeof device === 'string' ? device : device.dev;
+    const i = this.attached.indexOf(dev);
+    if (i < 0) throw new Error(`${dev} is not a loop device this lab attached`);
+    if (!detachLoop(dev)) throw new Error(`could not detach ${dev}`);
+    this.attached.splice(i, 1);
+    for (let j = this.loops.length - 1; j >= 0; j--) {
+      const d = this.loops[j]!.dev;
+      if (d === dev || d.startsWith(`${dev}p`)) this.loops.splice(j, 1);
+    }
+  }
+
   /** Gunzip samples/<name>.img.gz into the lab directory; returns the image path (not attached). */
   sample(name: string): string {
     return extractSample(name, this.dir);
@@ -497,6 +516,24 @@ export class LoopLab {
     } finally {
       rmSync(file, { force: true });
     }
+  }
+
+  /**
+   * `pvck --dump <what> [...extra] <image>` on an image file (pvck reads files directly; --devices names
+   * only that file), e.g. what = headers, metadata, metadata_all. Returns the raw output.
+   */
+  pvckRaw(image: string, what: string, extra: string[] = [], opts: RunOptions = {}): string {
+    return this.lvm('pvck', ['--dump', what, ...extra, image], { ...opts, devices: [image] }).stdout;
+  }
+
+  /** pvckRaw() as a map of its `key value` lines (the first of each key; trailing `# comments` dropped). */
+  pvckDump(image: string, what = 'headers', extra: string[] = []): Map<string, string> {
+    const map = new Map<string, string>();
+    for (const line of this.pvckRaw(image, what, extra).split('\n')) {
+      const m = /^\s*(\S+) (.*?)(?:\s+#.*)?$/.exec(line);
+      if (m && !map.has(m[1]!)) map.set(m[1]!, m[2]!);
+    }
+    return map;
   }
 
   /** Names of the VGs LVM sees on the lab's devices. */

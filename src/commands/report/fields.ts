@@ -82,10 +82,11 @@ function vgMdaTotals(v: VgCtx): { count: number; used: number; size: number | nu
     if (!m) continue;
     count += m.count;
     used += m.used;
-    if (m.used > 0) {
-      size = size === null ? m.size : Math.min(size, m.size);
-      free = free === null ? m.free : Math.min(free, m.free);
-    }
+    // LVM2 takes the minimum over the areas in use (ignored ones left out).
+    const mSize = m.inUseSize !== undefined ? m.inUseSize : m.used > 0 ? m.size : null;
+    const mFree = m.inUseFree !== undefined ? m.inUseFree : m.used > 0 ? m.free : null;
+    if (mSize !== null) size = size === null ? mSize : Math.min(size, mSize);
+    if (mFree !== null) free = free === null ? mFree : Math.min(free, mFree);
   }
   return { count, used, size, free };
 }
@@ -182,7 +183,7 @@ lv('lv_dm_path', 'DMPath', 'str', 0, (l) => `/dev/mapper/${dmName(l.vgc.vg.name,
 lvRef('lv_parent', 'Parent', lvParent);
 lv('lv_layout', 'Layout', 'list', 10, (l) => layoutAndRole(l).layout);
 lv('lv_role', 'Role', 'list', 10, (l) => layoutAndRole(l).role);
-lv('lv_initial_image_sync', 'InitImgSyn', 'bin', 10, (l) =>
+lv('lv_initial_image_sync', 'InitImgSync', 'bin', 10, (l) =>
   onlyIf((l.kinds.has('RAID') || l.kinds.has('MIRRORED')) && !l.lv.status.includes('NOTSYNCED'), 'initial image sync'));
 lv('lv_image_synced', 'ImgSynced', 'bin', 10, () => '');
 lv('lv_merging', 'Merging', 'bin', 10, (l) => onlyIf(!!l.cowOf?.merging || l.snapshots.some((s) => s.merging), 'merging'));
@@ -192,8 +193,8 @@ lv('lv_allocation_policy', 'AllocPol', 'str', 10, (l) => (l.lv.name === '' ? 'un
 lv('lv_allocation_locked', 'AllocLock', 'bin', 10, (l) => onlyIf(l.lv.status.includes('LOCKED'), 'allocation locked'));
 lv('lv_fixed_minor', 'FixMin', 'bin', 10, (l) => onlyIf(l.lv.status.includes('FIXED_MINOR'), 'fixed minor'));
 lv('lv_skip_activation', 'SkipAct', 'bin', 15, (l) => onlyIf(l.lv.flags.includes('ACTIVATION_SKIP'), 'skip activation'));
-lv('lv_autoactivation', 'AutoAct', 'bin', 0, (l) =>
-  onlyIf(!l.lv.flags.includes('NOAUTOACTIVATE') && !l.vgc.vg.flags.includes('NOAUTOACTIVATE'), 'enabled'));
+// The LV's own flag only: LVM2 2.03 shows "enabled" even when the VG's autoactivation is off (vg_autoactivation).
+lv('lv_autoactivation', 'AutoAct', 'bin', 0, (l) => onlyIf(!l.lv.flags.includes('NOAUTOACTIVATE'), 'enabled'));
 lv('lv_when_full', 'WhenFull', 'str', 15, (l) =>
   firstSegType(l) === 'thin-pool' ? (l.lv.flags.includes('ERROR_WHEN_FULL') ? 'error' : 'queue') : '');
 lv('lv_active', 'Active', 'str', 0, () => '');
@@ -229,6 +230,9 @@ lv('raid_sync_action', 'SyncAction', 'str', 0, () => '');
 lv('raid_write_behind', 'WBehind', 'num', 0, (l) => raidSetting(l.lv.segments[0], isRaidLvType(l), 'writebehind'));
 lv('raid_min_recovery_rate', 'MinSync', 'num', 0, (l) => raidSetting(l.lv.segments[0], isRaidLvType(l), 'min_recovery_rate'));
 lv('raid_max_recovery_rate', 'MaxSync', 'num', 0, (l) => raidSetting(l.lv.segments[0], isRaidLvType(l), 'max_recovery_rate'));
+// LVM2's order (lv_all): MaxSync, IntegMode, IntegBlkSize, (IntegMismatches,) Move ...
+lv('raidintegritymode', 'IntegMode', 'str', 0, raidIntegrityMode);
+lv('raidintegrityblocksize', 'IntegBlkSize', 'num', 0, raidIntegrityBlockSize);
 lv('move_pv', 'Move', 'str', 0, (l) => movePv(l)?.name ?? '');
 lv('move_pv_uuid', 'Move UUID', 'str', 38, (l) => movePv(l)?.pv?.id ?? '');
 lv('convert_lv', 'Convert', 'str', 0, () => '');
@@ -244,13 +248,19 @@ lv('lv_time', 'CTime', 'time', 26, (l) => (l.lv.creationTime !== undefined ? for
 lv('lv_time_removed', 'RTime', 'time', 26, () => '');
 lv('lv_host', 'Host', 'str', 10, (l) => l.lv.creationHost ?? '');
 lv('lv_modules', 'Modules', 'list', 0, lvModules);
-lv('raidintegritymode', 'IntegMode', 'str', 0, raidIntegrityMode);
-lv('raidintegrityblocksize', 'IntegBlkSize', 'num', 0, raidIntegrityBlockSize);
-lv('writecache_block_size', 'WCacheBlkSize', 'num', 0, writecacheBlockSize);
+// LVM2's order (lv_all): ... Modules, Historical, WCacheBlkSize, KMaj ...
 lv('lv_historical', 'Historical', 'bin', 0, () => '');
+lv('writecache_block_size', 'WCacheBlkSize', 'num', 0, writecacheBlockSize);
 lv('lv_kernel_major', 'KMaj', 'num', 0, () => -1);
 lv('lv_kernel_minor', 'KMin', 'num', 0, () => -1);
 lv('lv_kernel_read_ahead', 'KRahead', 'size', 0, () => '-1');
+// Offline an LV is not active: LVM2 says "unknown" for a writeable one (no kernel info), "read-only" for -p r.
+lv('lv_permissions', 'LPerms', 'str', 10, (l) => {
+  const st = l.lv.status;
+  if (st.includes('PVMOVE') || l.lv.name === '') return '';
+  if (st.includes('WRITE') || l.lv.flags.includes('WRITE_LOCKED')) return 'unknown';
+  return st.includes('READ') ? 'read-only' : 'unknown';
+});
 lv('data_percent', 'Data%', 'pct', 6, () => null);
 lv('snap_percent', 'Snap%', 'pct', 6, () => null);
 lv('metadata_percent', 'Meta%', 'pct', 6, () => null);
@@ -306,8 +316,9 @@ pv('pv_pe_alloc_count', 'Alloc', 'num', 0, (p) => p.allocExtents);
 pv('pv_tags', 'PV Tags', 'list', 0, (p) => sortedTags(p.pv?.tags ?? []));
 pv('pv_mda_count', '#PMda', 'num', 0, (p) => (p.orphan ? p.orphan.mdaCount : mdaOf(p)?.count ?? null));
 pv('pv_mda_used_count', '#PMdaUse', 'num', 0, (p) => mdaOf(p)?.used ?? null);
-pv('pv_ba_start', 'BA Start', 'size', 0, (p) => sectorsToBytes(p.pv?.baStart));
-pv('pv_ba_size', 'BA Size', 'size', 0, (p) => sectorsToBytes(p.pv?.baSize));
+// A PV in no VG has its bootloader area only in its label (LVM2 shows it from there).
+pv('pv_ba_start', 'BA Start', 'size', 0, (p) => (p.orphan ? p.orphan.baStart ?? 0 : sectorsToBytes(p.pv?.baStart)));
+pv('pv_ba_size', 'BA Size', 'size', 0, (p) => (p.orphan ? p.orphan.baSize ?? 0 : sectorsToBytes(p.pv?.baSize)));
 pv('pv_in_use', 'PInUse', 'bin', 0, (p) => onlyIf(p.orphan ? p.orphan.extUsed : true, 'used'));
 pv('pv_duplicate', 'Duplicate', 'bin', 0, () => '');
 pv('pv_device_id', 'DeviceID', 'str', 0, (p) => p.pv?.deviceId ?? '');

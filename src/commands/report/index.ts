@@ -238,7 +238,9 @@ function sortRows(rows: Row[], keys: SortKey[]): Row[] {
 
 // ---------- cells ----------
 
-function formatCell(f: FieldDef, v: FieldValue, units: UnitSpec, nosuffix: boolean): Cell {
+function formatCell(f: FieldDef, v: FieldValue, units: UnitSpec, nosuffix: boolean, binary?: boolean): Cell {
+  // --binary: LVM2 prints its binary fields as the numbers they are (-1 for "unknown").
+  if (binary && f.kind === 'bin') return { text: v === null || v === '' ? '0' : v === 'unknown' ? '-1' : '1' };
   if (v === null) return f.kind === 'list' ? { text: '', list: [] } : { text: '' };
   if (Array.isArray(v)) return { text: v.join(','), list: v };
   if (typeof v === 'number' && f.kind === 'size') return { text: formatSize(v, units, nosuffix) };
@@ -269,11 +271,11 @@ export function runReport(input: ReportInput, opts: ReportOptions): ReportResult
   const table: Table = {
     jsonKey: jsonKey(opts),
     fields,
-    rows: rows.map((r) => fields.map((f) => formatCell(f, f.get(r), units, nosuffix))),
+    rows: rows.map((r) => fields.map((f) => formatCell(f, f.get(r), units, nosuffix, opts.binary))),
   };
   const format = opts.reportFormat ?? 'basic';
   const stdout = format === 'basic'
-    ? renderBasic(table, { noheadings: opts.noheadings, separator: opts.separator, aligned: opts.aligned })
+    ? renderBasic(table, { noheadings: opts.noheadings, separator: opts.separator, aligned: opts.aligned, nameprefixes: opts.nameprefixes, unquoted: opts.unquoted, rows: opts.rows })
     : renderJson(table, format === 'json_std');
   return { stdout, stderr };
 }

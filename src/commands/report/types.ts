@@ -14,7 +14,14 @@ export interface ReportPvDevice {
 }
 
 /** Metadata areas on one PV: how many, how many in use, smallest area size and its free space (bytes). */
-export interface ReportMdaInfo { count: number; used: number; size: number; free: number }
+export interface ReportMdaInfo {
+  count: number; used: number; size: number; free: number;
+  /**
+   * Smallest size and free space over the areas in use (not ignored), or null when none is: what LVM2's
+   * vg_mda_size/vg_mda_free take their minimum over. When absent, size/free of PVs with used > 0 are taken.
+   */
+  inUseSize?: number | null; inUseFree?: number | null;
+}
 
 export interface ReportVg {
   vg: VolumeGroup;
@@ -37,6 +44,9 @@ export interface ReportOrphanPv {
   /** Optional details of the metadata areas (pv_mda_used_count, pv_mda_size, pv_mda_free). */
   mda?: ReportMdaInfo;
   extVersion?: number;
+  /** The bootloader area of the label's PV header extension (bytes), when there is one. */
+  baStart?: number;
+  baSize?: number;
 }
 
 export interface ReportInput { vgs: ReportVg[]; orphans: ReportOrphanPv[] }
@@ -64,6 +74,13 @@ export interface ReportOptions {
   noheadings?: boolean;
   separator?: string;
   aligned?: boolean;
+  /** --binary: binary fields as 1/0 instead of a word or blank. */
+  binary?: boolean;
+  /** --nameprefixes: basic rows as LVM2_FIELD='value' pairs (--unquoted: without the quotes), unpadded. */
+  nameprefixes?: boolean;
+  unquoted?: boolean;
+  /** --rows: one line per field instead of one per object. */
+  rows?: boolean;
   /** Positional VG / VG/LV / PV names to restrict to. */
   nameFilter?: string[];
 }
