@@ -6,7 +6,7 @@
 // - peak memory (max RSS) of a dump of a 64 MiB and of a 1 GiB LV: it must not grow with the LV's size.
 // The VG is made by real LVM2 on loop devices (root, lvm2, losetup); without them this part is skipped.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync, ftruncateSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,6 +27,8 @@ function fillFile(path, size, seed) {
   try {
     ftruncateSync(fd, size);
     for (let pos = 0; pos < size; pos += block.length) writeSync(fd, block, 0, Math.min(block.length, size - pos), pos);
+    // On disk before anything is timed: the kernel's writeback of fresh images must not run during the runs.
+    fsyncSync(fd);
   } finally { closeSync(fd); }
 }
 
