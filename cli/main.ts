@@ -1,22 +1,21 @@
 /**
  * lvmkit command line: argument parsing and printing only. Every verb is a module of cli/commands/
- * calling a function of src/commands/ that can be used as a library. Plain report command lines
- * take the fast path (cli/fast-path.ts); everything else loads yargs (cli/yargs-cli.ts) on demand.
+ * calling a function of src/commands/ that can be used as a library. Plain pvs/vgs/lvs/dump/table command
+ * lines take the fast path (cli/fast-path.ts); everything else loads yargs (cli/yargs-cli.ts) on demand.
  */
 import { isLvmkitError } from '../src/errors.js';
 import { EXIT_FAILED, EXIT_INVALID } from './shared.js';
-import { reportFastPath } from './fast-path.js';
-import { joinDashValues, rewriteLvArgv } from './argv.js';
+import { fastPath } from './fast-path.js';
 
 async function main(argv: string[]): Promise<unknown> {
   // LVMKIT_NO_FAST_PATH=1 sends every command line to yargs (tests compare the two paths).
-  const fast = process.env.LVMKIT_NO_FAST_PATH === '1' ? undefined : reportFastPath(argv);
+  const fast = process.env.LVMKIT_NO_FAST_PATH === '1' ? undefined : fastPath(argv);
   if (fast) return fast;
   const { runYargs } = await import('./yargs-cli.js');
   return runYargs(argv);
 }
 
-main(joinDashValues(rewriteLvArgv(process.argv.slice(2))))
+main(process.argv.slice(2))
   .catch((e: unknown) => {
     if (isLvmkitError(e)) {
       process.stderr.write(`lvmkit: ${e.message}\n`);

@@ -2,9 +2,11 @@
 import yargs from 'yargs';
 import { EXIT_INVALID } from './shared.js';
 import { verbs } from './commands/index.js';
+import { lvmArgvOfVerbs } from './argv.js';
 
 export function runYargs(argv: string[]): Promise<unknown> {
-  let y = yargs(argv)
+  // LVM2's spellings (-L5M, -an, -O -lv_size) in the form yargs reads, by the verb's own option table.
+  let y = yargs(lvmArgvOfVerbs(argv, verbs))
     .scriptName('lvmkit')
     .usage('$0 <command> [options]\n\nRead, report, dump and change LVM2 volumes on disk-image files, offline.');
   for (const v of verbs) y = y.command(v);

@@ -46,7 +46,7 @@ describe('report fast path', () => {
     // Declined: returns undefined before doing any work.
     for (const argv of [
       ['lvs', '--help'], ['lvs', '-h'], ['vgs', '--version'], ['lvs', '--bogus'], ['lvs', '--devices'],
-      ['lvs', '--reportformat', 'xml'], ['lvs', '-o', 'a', '-o', 'b'], ['lvs', '--', 'vg'], ['inspect', 'a.img'],
+      ['lvs', '--reportformat', 'xml'], ['lvs', '-o', 'a', '-o', 'b'], ['lvs', '--', '-vg'], ['inspect', 'a.img'],
     ]) {
       expect(reportFastPath(argv), argv.join(' ')).toBeUndefined();
     }

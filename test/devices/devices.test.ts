@@ -1,12 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, openSync, ftruncateSync, closeSync, readSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFileDevice } from '../../src/devices/file-device.js';
 import { MemoryDevice } from '../../src/devices/memory-device.js';
 import { SubDevice } from '../../src/devices/sub-device.js';
-import { Scratch, haveLvm } from '../format/real-lvm.js';
-import { describeInterop } from '../helpers/lvm2.js';
+import { describeInterop, LoopLab } from '../helpers/lvm2.js';
 
 const GiB = 1024 ** 3;
 const TiB = 1024 ** 4;
@@ -104,12 +103,13 @@ describe('FileDevice', () => {
 });
 
 describeInterop('FileDevice on a block device node', () => {
-  const scratch = haveLvm ? new Scratch() : undefined!;
-  afterAll(() => scratch?.cleanup());
+  let lab: LoopLab;
+  beforeAll(() => { lab = new LoopLab(); });
+  afterAll(() => lab?.cleanup());
 
   it('finds the size of a loop device (fstat reports 0 for block devices)', async () => {
-    const img = scratch.image('blk.img', 3 * 1024 * 1024 + 512);
-    const loop = scratch.attach(img);
+    const img = lab.image('blk.img', 3 * 1024 * 1024 + 512);
+    const loop = lab.attach(img).dev;
     try {
       const dev = await openFileDevice(loop);
       try {
@@ -119,7 +119,7 @@ describeInterop('FileDevice on a block device node', () => {
         await dev.close();
       }
     } finally {
-      scratch.detach(loop);
+      lab.detach(loop);
     }
   });
 });

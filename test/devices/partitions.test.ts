@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import CRC32 from 'crc-32';
@@ -6,9 +6,8 @@ import { listPartitions, openCandidates } from '../../src/devices/partitions.js'
 import { MemoryDevice } from '../../src/devices/memory-device.js';
 import { openFileDevice } from '../../src/devices/file-device.js';
 import { readLabel } from '../../src/format/label.js';
-import { Scratch, haveLvm, haveSfdisk } from '../format/real-lvm.js';
 import type { LvmkitError } from '../../src/errors.js';
-import { allAvailable, describeWith, lvm2Available, toolsAvailable } from '../helpers/lvm2.js';
+import { allAvailable, describeWith, LoopLab, lvm2Available, toolsAvailable } from '../helpers/lvm2.js';
 
 const MiB = 1024 * 1024;
 
@@ -71,11 +70,12 @@ describe('partition tables built in memory', () => {
 });
 
 describeWith(toolsAvailable('sfdisk', 'sgdisk'), 'partition tables built by sfdisk and sgdisk', () => {
-  const scratch = new Scratch();
-  afterAll(() => scratch.cleanup());
+  let lab: LoopLab;
+  beforeAll(() => { lab = new LoopLab(); });
+  afterAll(() => lab?.cleanup());
 
   it('MBR with 1 primary, an extended partition and 2 logical partitions', async () => {
-    const img = scratch.image('mbr.img', 64 * MiB);
+    const img = lab.image('mbr.img', 64 * MiB);
     execFileSync('sfdisk', ['-q', img], {
       input: 'label: dos\nstart=2048, size=20480, type=83\nstart=22528, type=5\nstart=24576, size=10240, type=8e\nstart=36864, size=10240, type=83\n',
     });
@@ -91,7 +91,7 @@ describeWith(toolsAvailable('sfdisk', 'sgdisk'), 'partition tables built by sfdi
   });
 
   it('GPT with names; a corrupted primary header falls back to the backup; both corrupted is EPARTITION', async () => {
-    const img = scratch.image('gpt.img', 64 * MiB);
+    const img = lab.image('gpt.img', 64 * MiB);
     execFileSync('sgdisk', ['-n1:2048:+10M', '-c1:boot', '-t1:8300', '-n2:0:+20M', '-c2:lvm pv', '-t2:8e00', img], { stdio: 'ignore' });
     let dev = await openFileDevice(img);
     const parts = await listPartitions(dev);
@@ -111,7 +111,7 @@ describeWith(toolsAvailable('sfdisk', 'sgdisk'), 'partition tables built by sfdi
   });
 
   it('GPT entry array CRC is checked', async () => {
-    const img = scratch.image('gpt2.img', 16 * MiB);
+    const img = lab.image('gpt2.img', 16 * MiB);
     execFileSync('sgdisk', ['-n1:2048:+4M', img], { stdio: 'ignore' });
     const bytes = new Uint8Array(readFileSync(img));
     const entries = 2 * 512;
@@ -125,19 +125,20 @@ describeWith(toolsAvailable('sfdisk', 'sgdisk'), 'partition tables built by sfdi
 });
 
 describeWith(allAvailable(lvm2Available(), toolsAvailable('sfdisk', 'sgdisk')), 'a real PV inside a partition', () => {
-  const scratch = haveLvm ? new Scratch() : undefined!;
-  afterAll(() => scratch?.cleanup());
+  let lab: LoopLab;
+  beforeAll(() => { lab = new LoopLab(); });
+  afterAll(() => lab?.cleanup());
 
   it('pvcreate on a logical partition (losetup -o/--sizelimit) is found through openCandidates on the disk image', async () => {
-    const img = scratch.image('pvpart.img', 64 * MiB);
+    const img = lab.image('pvpart.img', 64 * MiB);
     execFileSync('sfdisk', ['-q', img], { input: 'label: dos\nstart=2048, size=8192, type=83\nstart=12288, type=5\nstart=14336, size=40960, type=8e\n' });
-    const loop = scratch.attach(img, { offset: 14336 * 512, sizelimit: 40960 * 512 });
+    const loop = lab.attach(img, { offset: 14336 * 512, sizeLimit: 40960 * 512 }).dev;
     let uuid: string;
     try {
-      scratch.lvm('pvcreate', [loop], ['-q', loop]);
-      uuid = scratch.report('pvs', [loop], 'pv_uuid', loop).pv_uuid!;
+      lab.lvm('pvcreate', ['-q', loop]);
+      uuid = lab.report('pvs', ['-o', 'pv_uuid', loop])[0]!.pv_uuid!;
     } finally {
-      scratch.detach(loop);
+      lab.detach(loop);
     }
     const dev = await openFileDevice(img);
     try {

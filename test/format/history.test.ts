@@ -1,11 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanMetadataHistory, scanAreaBytes } from '../../src/format/history.js';
 import { encodeMetadataText, metadataTextWrites, nextRawLocation, readMetadataArea, type RawLocn } from '../../src/format/mda.js';
 import { lvmCrc } from '../../src/format/crc.js';
 import { readLabel } from '../../src/format/label.js';
 import { openFileDevice } from '../../src/devices/file-device.js';
-import { Scratch, haveLvm, randomVgName } from './real-lvm.js';
-import { describeInterop } from '../helpers/lvm2.js';
+import { describeInterop, LoopLab } from '../helpers/lvm2.js';
 
 const MiB = 1024 * 1024;
 
@@ -74,20 +73,21 @@ describe('scanAreaBytes (synthetic circular buffer)', () => {
 });
 
 describeInterop('scanMetadataHistory on a real PV', () => {
-  const scratch = haveLvm ? new Scratch() : undefined!;
-  afterAll(() => scratch?.cleanup());
+  let lab: LoopLab;
+  beforeAll(() => { lab = new LoopLab(); });
+  afterAll(() => lab?.cleanup());
 
   it('matches pvck --dump metadata_all after 20 lvcreates in a 32k area', async () => {
-    const img = scratch.image('hist.img', 128 * MiB);
-    const loop = scratch.attach(img);
-    const vg = randomVgName();
+    const img = lab.image('hist.img', 128 * MiB);
+    const loop = lab.attach(img).dev;
+    const vg = lab.vgName();
     try {
-      scratch.lvm('pvcreate', [loop], ['-q', '--dataalignment', '4k', '--metadatasize', '32k', loop]);
-      scratch.lvm('vgcreate', [loop], ['-q', '-s', '1m', vg, loop]);
-      for (let i = 1; i <= 20; i++) scratch.lvm('lvcreate', [loop], ['-q', '--driverloaded', 'n', '-an', '-Zn', '-l1', '-n', `lv${i}`, vg]);
-      scratch.lvm('lvremove', [loop], ['-q', '-f', `${vg}/lv7`]);
+      lab.lvm('pvcreate', ['-q', '--dataalignment', '4k', '--metadatasize', '32k', loop]);
+      lab.lvm('vgcreate', ['-q', '-s', '1m', vg, loop]);
+      for (let i = 1; i <= 20; i++) lab.lvm('lvcreate', ['-q', '--driverloaded', 'n', '-an', '-Zn', '-l1', '-n', `lv${i}`, vg]);
+      lab.lvm('lvremove', ['-q', '-f', `${vg}/lv7`]);
     } finally {
-      scratch.detach(loop);
+      lab.detach(loop);
     }
     const dev = await openFileDevice(img);
     const label = await readLabel(dev);
@@ -95,7 +95,7 @@ describeInterop('scanMetadataHistory on a real PV', () => {
     const history = await scanMetadataHistory(dev, mda);
     await dev.close();
 
-    const pvck = scratch.pvckRaw(img, 'metadata_all').split('\n')
+    const pvck = lab.pvckRaw(img, 'metadata_all').split('\n')
       .map((l) => /metadata at (\d+) length (\d+) crc ([0-9a-f]+) vg (\S+) seqno (\d+)/.exec(l))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => ({ deviceOffset: Number(m[1]), size: Number(m[2]), crc: parseInt(m[3]!, 16), vgName: m[4], seqno: Number(m[5]) }));

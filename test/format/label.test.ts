@@ -6,8 +6,8 @@ import { MemoryDevice } from '../../src/devices/memory-device.js';
 import { openFileDevice } from '../../src/devices/file-device.js';
 import { PV_EXT_USED } from '../../src/format/layout.js';
 import { LvmkitError } from '../../src/errors.js';
-import { Scratch, flipByte, haveLvm, randomVgName } from './real-lvm.js';
-import { describeInterop } from '../helpers/lvm2.js';
+import { describeInterop, LoopLab } from '../helpers/lvm2.js';
+import { ImageSurgeon } from '../cli/cli-harness.js';
 
 const MiB = 1024 * 1024;
 const REAL_UUID = 'fCB5tXKh3ai348x10IMqv44o7RkAazKc';
@@ -121,8 +121,9 @@ describe('label errors', () => {
 });
 
 describeInterop('label on real PVs (pvcreate, pvck --dump headers, pvs)', () => {
-  const scratch = haveLvm ? new Scratch() : undefined!;
-  afterAll(() => scratch?.cleanup());
+  let lab: LoopLab;
+  beforeAll(() => { lab = new LoopLab(); });
+  afterAll(() => lab?.cleanup());
 
   interface Case { name: string; args: string[]; mdas: number; sector: number }
   const cases: Case[] = [
@@ -135,12 +136,12 @@ describeInterop('label on real PVs (pvcreate, pvck --dump headers, pvs)', () => 
 
   for (const c of cases) {
     it(`decodes every field like pvck/pvs: ${c.name}`, async () => {
-      const img = scratch.image(`label-${c.sector}-${c.mdas}-${c.args.join('')}.img`, 64 * MiB);
-      const loop = scratch.attach(img);
+      const img = lab.image(`label-${c.sector}-${c.mdas}-${c.args.join('')}.img`, 64 * MiB);
+      const loop = lab.attach(img).dev;
       try {
-        scratch.lvm('pvcreate', [loop], ['-q', ...c.args, loop]);
-        const pvck = scratch.pvckDump(img, 'headers', c.sector === 1 ? [] : ['--labelsector', String(c.sector)]);
-        const pvs = scratch.report('pvs', [loop], 'pv_uuid,pv_mda_count,pe_start,dev_size', loop);
+        lab.lvm('pvcreate', ['-q', ...c.args, loop]);
+        const pvck = lab.pvckDump(img, 'headers', c.sector === 1 ? [] : ['--labelsector', String(c.sector)]);
+        const pvs = lab.report('pvs', ['-o', 'pv_uuid,pv_mda_count,pe_start,dev_size', loop])[0]!;
         const dev = await openFileDevice(img);
         const l = await readLabel(dev);
         await dev.close();
@@ -172,27 +173,27 @@ describeInterop('label on real PVs (pvcreate, pvck --dump headers, pvs)', () => 
         const onDisk = readFileSync(img).subarray(c.sector * 512, c.sector * 512 + 512);
         expect(encodeLabelSector({ ...l, pvUuid: l.pvUuidRaw })).toEqual(new Uint8Array(onDisk));
       } finally {
-        scratch.detach(loop);
+        lab.detach(loop);
       }
     });
   }
 
   it('vgcreate sets PV_EXT_USED; a flipped byte gives ELABEL_CRC at the label offset', async () => {
-    const img = scratch.image('used.img', 64 * MiB);
-    const loop = scratch.attach(img);
-    const vg = randomVgName();
+    const img = lab.image('used.img', 64 * MiB);
+    const loop = lab.attach(img).dev;
+    const vg = lab.vgName();
     try {
-      scratch.lvm('pvcreate', [loop], ['-q', loop]);
-      scratch.lvm('vgcreate', [loop], ['-q', vg, loop]);
+      lab.lvm('pvcreate', ['-q', loop]);
+      lab.lvm('vgcreate', ['-q', vg, loop]);
       const dev = await openFileDevice(img);
       const l = await readLabel(dev);
       await dev.close();
       expect(l.extFlags).toBe(PV_EXT_USED);
-      expect(l.crc).toBe(Number(scratch.pvckDump(img).get('label_header.crc')));
+      expect(l.crc).toBe(Number(lab.pvckDump(img).get('label_header.crc')));
     } finally {
-      scratch.detach(loop);
+      lab.detach(loop);
     }
-    flipByte(img, 0x220 + 5);
+    new ImageSurgeon(img).flipByte(0x220 + 5, 0xff);
     const dev = await openFileDevice(img);
     try {
       await expect(readLabel(dev)).rejects.toMatchObject({ code: 'ELABEL_CRC', offset: 512 + 16, file: img });

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -10,8 +10,8 @@ import { readLabel } from '../../src/format/label.js';
 import { RAW_LOCN_IGNORED } from '../../src/format/layout.js';
 import { MemoryDevice } from '../../src/devices/memory-device.js';
 import { openFileDevice } from '../../src/devices/file-device.js';
-import { Scratch, flipByte, haveLvm, randomVgName } from './real-lvm.js';
-import { describeInterop } from '../helpers/lvm2.js';
+import { describeInterop, LoopLab } from '../helpers/lvm2.js';
+import { ImageSurgeon } from '../cli/cli-harness.js';
 
 const MiB = 1024 * 1024;
 const locn = (offset: number, size: number, flags = 0): RawLocn => ({ offset, size, checksum: 0, flags });
@@ -135,26 +135,27 @@ describe('readMetadataArea on synthetic areas', () => {
 });
 
 describeInterop('metadata areas of real PVs', () => {
-  const scratch = haveLvm ? new Scratch() : undefined!;
-  afterAll(() => scratch?.cleanup());
+  let lab: LoopLab;
+  beforeAll(() => { lab = new LoopLab(); });
+  afterAll(() => lab?.cleanup());
 
   it('20 lvcreates with --metadatasize 32k and 2 mdas: every slot, wrap and text matches LVM', async () => {
-    const img = scratch.image('wrap.img', 128 * MiB);
-    const loop = scratch.attach(img);
-    const vg = randomVgName();
+    const img = lab.image('wrap.img', 128 * MiB);
+    const loop = lab.attach(img).dev;
+    const vg = lab.vgName();
     let sawWrap = false;
     try {
-      scratch.lvm('pvcreate', [loop], ['-q', '--dataalignment', '4k', '--metadatasize', '32k', '--pvmetadatacopies', '2', loop]);
-      scratch.lvm('vgcreate', [loop], ['-q', '-s', '1m', vg, loop]);
+      lab.lvm('pvcreate', ['-q', '--dataalignment', '4k', '--metadatasize', '32k', '--pvmetadatacopies', '2', loop]);
+      lab.lvm('vgcreate', ['-q', '-s', '1m', vg, loop]);
       const dev0 = await openFileDevice(img);
       const label = await readLabel(dev0);
       await dev0.close();
       expect(label.metadataAreas.length).toBe(2);
       let prev: RawLocn[] = [];
       for (let i = 0; i <= 20; i++) {
-        if (i > 0) scratch.lvm('lvcreate', [loop], ['-q', '--driverloaded', 'n', '-an', '-Zn', '-l1', '-n', `lv${i}`, vg]);
-        const pvck = scratch.pvckDump(img);
-        const seqno = Number(scratch.report('vgs', [loop], 'vg_seqno', vg).vg_seqno);
+        if (i > 0) lab.lvm('lvcreate', ['-q', '--driverloaded', 'n', '-an', '-Zn', '-l1', '-n', `lv${i}`, vg]);
+        const pvck = lab.pvckDump(img);
+        const seqno = Number(lab.report('vgs', ['-o', 'vg_seqno', vg])[0]!.vg_seqno);
         const dev = await openFileDevice(img);
         const reads = await Promise.all(label.metadataAreas.map((a) => readMetadataArea(dev, a)));
         await dev.close();
@@ -176,26 +177,26 @@ describeInterop('metadata areas of real PVs', () => {
         });
         expect(reads[0]!.text).toBe(reads[1]!.text);
         if (reads[0]!.wrapped) {
-          const out = join(scratch.dir, `dump-${i}.txt`);
-          scratch.pvckRaw(img, 'metadata', ['-f', out]);
+          const out = join(lab.dir, `dump-${i}.txt`);
+          lab.pvckRaw(img, 'metadata', ['-f', out]);
           expect(reads[0]!.text).toBe(readFileSync(out, 'latin1'));
         }
         prev = reads.map((r) => r.slots[0]!);
       }
       expect(sawWrap).toBe(true);
     } finally {
-      scratch.detach(loop);
+      lab.detach(loop);
     }
 
     // Damage copies of the image: each error is reported with its offset, the other mda stays good.
     const [a0, a1] = [{ offset: 4096, size: 32768 }, (await (async () => { const d = await openFileDevice(img); const l = await readLabel(d); await d.close(); return l.metadataAreas[1]!; })())];
     const damaged = async (name: string, at: (r0: Awaited<ReturnType<typeof readMetadataArea>>) => number) => {
-      const copy = join(scratch.dir, name);
+      const copy = join(lab.dir, name);
       copyFileSync(img, copy);
       let dev = await openFileDevice(copy);
       const before = await readMetadataArea(dev, a0);
       await dev.close();
-      flipByte(copy, at(before));
+      new ImageSurgeon(copy).flipByte(at(before), 0xff);
       dev = await openFileDevice(copy);
       const [r0, r1] = [await readMetadataArea(dev, a0), await readMetadataArea(dev, a1)];
       await dev.close();
@@ -216,12 +217,12 @@ describeInterop('metadata areas of real PVs', () => {
   });
 
   it('pvcreate writes a header and no text', async () => {
-    const img = scratch.image('fresh.img', 64 * MiB);
-    const loop = scratch.attach(img);
+    const img = lab.image('fresh.img', 64 * MiB);
+    const loop = lab.attach(img).dev;
     try {
-      scratch.lvm('pvcreate', [loop], ['-q', loop]);
+      lab.lvm('pvcreate', ['-q', loop]);
     } finally {
-      scratch.detach(loop);
+      lab.detach(loop);
     }
     const dev = await openFileDevice(img);
     const l = await readLabel(dev);
