@@ -82,9 +82,16 @@ export function usedExtents(vg: VolumeGroup): Map<PhysicalVolume, Array<{ start:
   };
   for (const lv of vg.lvs) {
     for (const seg of lv.segments) {
+      const areas = seg.areas;
+      if (!areas.length) {
+        for (const a of verbatimPvAreas(vg, seg)) add(a.pv, a.pe, a.count);
+        continue;
+      }
       const len = segmentAreaLength(seg);
-      for (const a of seg.areas) if (a.kind === 'pv') add(a.pv, a.pe, len);
-      if (!seg.areas.length) for (const a of verbatimPvAreas(vg, seg)) add(a.pv, a.pe, a.count);
+      for (let i = 0; i < areas.length; i++) {
+        const a = areas[i]!;
+        if (a.kind === 'pv') add(a.pv, a.pe, len);
+      }
     }
   }
   for (const list of used.values()) list.sort((x, y) => x.start - y.start);
@@ -162,8 +169,10 @@ export function buildPvMaps(vg: VolumeGroup, selection?: PvSelection[]): PvMap[]
   const maps: PvMap[] = [];
   for (const pv of order) {
     if (!isAllocatable(pv)) continue;
-    const areas = freeRuns(pv, used.get(pv) ?? [], ranges.get(pv)).map((r) => ({ pv, start: r.start, count: r.count }));
-    if (!areas.length) continue;
+    const runs = freeRuns(pv, used.get(pv) ?? [], ranges.get(pv));
+    if (!runs.length) continue;
+    const areas: FreeArea[] = new Array(runs.length);
+    for (let i = 0; i < runs.length; i++) areas[i] = { pv, start: runs[i]!.start, count: runs[i]!.count };
     sortAreas(areas);
     maps.push({ pv, areas });
   }
