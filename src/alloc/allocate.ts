@@ -175,6 +175,9 @@ function allocate(req: AllocRequest, maps: PvMap[], lists: Map<PvMap, AreaList>,
         if (pick) candidates.push(pick);
         continue;
       }
+      // Only a PV of the previous segment can hold an area contiguous to it: with contiguousToSeg every area
+      // of any other PV would be passed over (a VG of 10,000 LVs has thousands of them).
+      if (flags.contiguousToSeg && !prev?.areas.some((p) => p.kind === 'pv' && p.pv === m.pv)) continue;
       for (const area of list) {
         if (area.count === 0) continue;
         if (checking) {
