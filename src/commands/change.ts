@@ -182,8 +182,12 @@ export function describeWrites(writes: ExtraWrite[]): string[] {
  * (LVM2's vgremove still goes ahead, on the device it prefers; so does lvmkit's.)
  */
 export function refuseDuplicatePvs(scan: ScanResult, sv: ScannedVg): void {
-  if (scan.duplicates?.some((d) => sv.vg.pvs.some((p) => p.id === d.label.pvUuid))) {
-    throw new LvmkitError('EDUPLICATE_PV', `Cannot update volume group ${sv.vg.name} with duplicate PV devices.`);
+  const dup = scan.duplicates?.find((d) => sv.vg.pvs.some((p) => p.id === d.label.pvUuid));
+  if (dup) {
+    // One line: LVM2's words, then which images hold the same PV (LVM2 says it in warnings before it).
+    const used = scan.pvs.find((p) => p.label.pvUuid === dup.label.pvUuid);
+    throw new LvmkitError('EDUPLICATE_PV', `Cannot update volume group ${sv.vg.name} with duplicate PV devices `
+      + `(${dup.device.name} holds PV ${dup.label.pvUuid}, as ${used?.device.name ?? 'another image'} does).`);
   }
 }
 

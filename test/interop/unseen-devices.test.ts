@@ -73,7 +73,7 @@ describeInterop('images LVM2 sees in its own way: copies, tiny devices, exported
     const before = hashes(images);
     const r = runCli(['lvcreate', '-n', 'new', '-L', '4M', vg, '--devices', images.join(',')]);
     expect(r.code).toBe(5);
-    expect(stderrLines(r).at(-1)).toBe(`lvmkit: Cannot update volume group ${vg} with duplicate PV devices.`);
+    expect(stderrLines(r).at(-1)).toBe(`lvmkit: Cannot update volume group ${vg} with duplicate PV devices (${copy} holds PV ${uuid}, as ${devs[1]!.image} does).`);
     expect(hashes(images)).toEqual(before);
     lab.detach(c);
   });
