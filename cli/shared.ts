@@ -34,3 +34,6 @@ export async function emit(p: Promise<CommandOutput>): Promise<void> {
   if (out.stdout) process.stdout.write(out.stdout);
   if (out.exitCode) process.exitCode = out.exitCode;
 }
+
+/** Why -a/--activate is refused (lvcreate -ay, lvchange -a, vgchange -a): nothing is activated offline. */
+export const NO_ACTIVATION = 'lvmkit does not activate LVs (there is no device-mapper offline): drop -a/--activate; use "lvmkit table" or "lvmkit dump" to read an LV';

@@ -9,7 +9,7 @@ import { lvresizeCommand, type ResizeMode } from '../../src/commands/lvresize.js
 import { lvremoveCommand } from '../../src/commands/lvremove.js';
 import { lvrenameCommand } from '../../src/commands/lvrename.js';
 import { lvchangeCommand } from '../../src/commands/lvchange.js';
-import { devicesOption, emit, splitDevices, type Verb } from '../shared.js';
+import { devicesOption, emit, NO_ACTIVATION, splitDevices, type Verb } from '../shared.js';
 
 /** The command line as typed, for the metadata's description ("Created *after* executing '...'"). */
 function commandLine(): string {
@@ -51,7 +51,6 @@ function refuse(a: Record<string, unknown>, names: Record<string, string>): void
   for (const [k, why] of Object.entries(names)) if (a[k] !== undefined) throw new LvmkitError('EUNSUPPORTED', why);
 }
 
-const NO_ACTIVATION = 'lvmkit does not activate LVs (there is no device-mapper offline): drop -a/--activate; use "lvmkit table" or "lvmkit dump" to read an LV';
 
 export const lvcreateVerb: Verb = {
   command: 'lvcreate [vg] [pvs..]',

@@ -7,7 +7,8 @@ import { vgrenameCommand } from '../../src/commands/vgrename.js';
 import { vgchangeCommand } from '../../src/commands/vgchange.js';
 import { vgcfgbackupCommand } from '../../src/commands/vgcfgbackup.js';
 import { vgcfgrestoreCommand } from '../../src/commands/vgcfgrestore.js';
-import { devicesOption, emit, splitDevices, type Verb } from '../shared.js';
+import { LvmkitError } from '../../src/errors.js';
+import { devicesOption, emit, NO_ACTIVATION, splitDevices, type Verb } from '../shared.js';
 import { descriptionLine, listOpt, pvInitFrom, pvInitOptions, sizeOpt, writerOptions, yesNo } from './pv.js';
 
 export const vgcreateVerb: Verb = {
@@ -71,11 +72,15 @@ export const vgchangeVerb: Verb = {
     .option('addtag', { type: 'string', requiresArg: true, describe: 'Add a tag (repeatable)' })
     .option('deltag', { type: 'string', requiresArg: true, describe: 'Remove a tag (repeatable)' })
     .option('alloc', { type: 'string', requiresArg: true, describe: 'Allocation policy: contiguous, cling, cling_by_tags, normal, anywhere' })
-    .option('resizeable', { alias: 'x', type: 'string', choices: ['y', 'n'], describe: 'Allow (y) or forbid (n) adding/removing PVs' }),
-  handler: (a) => emit(vgchangeCommand({
-    vgName: String(a.vg), devices: splitDevices(a.devices), test: !!a.test, addTags: listOpt(a.addtag), delTags: listOpt(a.deltag),
-    alloc: a.alloc as string | undefined, resizeable: yesNo(a.resizeable, 'resizeable'), description: descriptionLine(),
-  })),
+    .option('resizeable', { alias: 'x', type: 'string', choices: ['y', 'n'], describe: 'Allow (y) or forbid (n) adding/removing PVs' })
+    .option('activate', { alias: 'a', type: 'string', requiresArg: true, hidden: true }),
+  handler: (a) => {
+    if (a.activate !== undefined) throw new LvmkitError('EUNSUPPORTED', NO_ACTIVATION);
+    return emit(vgchangeCommand({
+      vgName: String(a.vg), devices: splitDevices(a.devices), test: !!a.test, addTags: listOpt(a.addtag), delTags: listOpt(a.deltag),
+      alloc: a.alloc as string | undefined, resizeable: yesNo(a.resizeable, 'resizeable'), description: descriptionLine(),
+    }));
+  },
 };
 
 export const vgcfgbackupVerb: Verb = {

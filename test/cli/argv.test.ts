@@ -66,7 +66,7 @@ describe('lvmArgvOfVerbs: every option value becomes -X=value / --name=value', (
     expect(read('lvs', '-a')).toEqual(['lvs', '-a']);
     // pvs has -a (--all) but no -n: yargs gets the word as typed and names what it does not know.
     expect(read('pvs', '-an')).toEqual(['pvs', '-an']);
-    // vgchange has no -a: LVM2's `-an` stays one option, so yargs names -a (and not a swallowed VG name).
+    // LVM2's `-an` stays one option (-a with the value n), and the VG name stays a positional.
     expect(read('vgchange', '-an', 'vg')).toEqual(['vgchange', '-a=n', 'vg']);
     expect(read('lvs', '-xy', '-qq')).toEqual(['lvs', '-x=y', '-qq']);
     expect(read('lvcreate', '-L=5M', '--size=6M', 'vg')).toEqual(['lvcreate', '-L=5M', '--size=6M', 'vg']);
@@ -172,8 +172,10 @@ describe('the CLI takes such command lines (both parsers)', () => {
     expect(lines(sep.stdout)).toEqual(['LV--LSize', 'lin--4.00m', 'str--8.00m']);
   });
 
-  it('an LVM2 y/n option the verb lacks is named as such (vgchange -an)', () => {
-    expectOneLineError(runCli(['vgchange', '--devices', devs, '-an', 'sample']), 'lvmkit: Unknown argument: a (');
+  it('vgchange -an / -ay: refused in one line saying that nothing is activated offline (the VG name is not swallowed)', () => {
+    for (const a of ['-an', '-ay']) {
+      expectOneLineError(runCli(['vgchange', '--devices', devs, a, 'sample']), 'lvmkit: lvmkit does not activate LVs (there is no device-mapper offline)');
+    }
   });
 
   it('names after "--" are the names to report', () => {
