@@ -17,17 +17,27 @@ export function metadataError(source: string, pos: Position | undefined, msg: st
   return new LvmkitError('EMETADATA', `${where(source, pos)}: ${msg}`);
 }
 
+/** Sections with more children than this get a key index; smaller ones (nearly all) are searched in order. */
+const INDEX_FROM = 16;
+
 /** Reads the settings of one section; remembers which keys were consumed so the rest can be kept as `extra`. */
 export class SectionReader {
-  private readonly byKey = new Map<string, ConfigSetting>();
-  private readonly used = new Set<ConfigItem>();
+  /** First setting of each key (LVM2 uses the first of duplicate keys), for large sections only. */
+  private readonly byKey: Map<string, ConfigSetting> | undefined;
+  /** Items consumed: a list for small sections, a set for large ones (a reader per segment: keep it small). */
+  private readonly used: ConfigItem[] | Set<ConfigItem>;
   private whatText: string | (() => string);
   /** `what` names the section in messages ("LV vg0/lv1 segment1"); a function is called only when a message needs it. */
   constructor(readonly sec: ConfigSection, readonly source: string, what: string | (() => string)) {
     this.whatText = what;
-    for (const c of sec.children) {
-      // LVM2 uses the first of duplicate keys in on-disk metadata.
-      if (c.kind === 'setting' && !this.byKey.has(c.key)) this.byKey.set(c.key, c);
+    if (sec.children.length > INDEX_FROM) {
+      this.byKey = new Map();
+      this.used = new Set();
+      for (const c of sec.children) {
+        if (c.kind === 'setting' && !this.byKey.has(c.key)) this.byKey.set(c.key, c);
+      }
+    } else {
+      this.used = [];
     }
   }
 
@@ -36,15 +46,29 @@ export class SectionReader {
     return this.whatText;
   }
 
-  has(key: string): boolean { return this.byKey.has(key); }
+  /** The first setting `key` of the section, or undefined. */
+  private find(key: string): ConfigSetting | undefined {
+    if (this.byKey) return this.byKey.get(key);
+    for (const c of this.sec.children) if (c.kind === 'setting' && c.key === key) return c;
+    return undefined;
+  }
+
+  has(key: string): boolean { return this.find(key) !== undefined; }
 
   private take(key: string): ConfigSetting | undefined {
-    const s = this.byKey.get(key);
-    if (s) this.used.add(s);
+    const s = this.find(key);
+    if (s) this.markUsed(s);
     return s;
   }
 
-  markUsed(item: ConfigItem): void { this.used.add(item); }
+  markUsed(item: ConfigItem): void {
+    if (Array.isArray(this.used)) this.used.push(item);
+    else this.used.add(item);
+  }
+
+  private isUsed(item: ConfigItem): boolean {
+    return Array.isArray(this.used) ? this.used.includes(item) : this.used.has(item);
+  }
 
   private fail(s: ConfigSetting | undefined, msg: string): never {
     throw metadataError(this.source, s?.pos ?? this.sec.pos, `${this.what}: ${msg}`);
@@ -72,7 +96,7 @@ export class SectionReader {
     const v = optional ? this.int(key, true) : this.int(key);
     if (v === undefined) return undefined;
     const max = bits === 32 ? 0xffffffff : Number.MAX_SAFE_INTEGER;
-    if (v < 0 || v > max) this.fail(this.byKey.get(key), `${key} = ${v} is out of range (0..${max})`);
+    if (v < 0 || v > max) this.fail(this.find(key), `${key} = ${v} is out of range (0..${max})`);
     return v;
   }
 
@@ -105,7 +129,7 @@ export class SectionReader {
 
   /** Items not consumed so far, in source order (kept and written back unchanged). */
   rest(exclude: (item: ConfigItem) => boolean = () => false): ConfigItem[] {
-    return this.sec.children.filter((c) => !this.used.has(c) && !exclude(c));
+    return this.sec.children.filter((c) => !this.isUsed(c) && !exclude(c));
   }
 }
 
