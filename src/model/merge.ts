@@ -9,13 +9,18 @@ import type { Segment } from './types.js';
 export function mergeAdjacentSegments(segments: Segment[], codecs: SegmentCodecLookup | undefined): Segment[] {
   if (segments.length < 2 || !codecs) return segments;
   const out: Segment[] = [segments[0]];
+  // The last output segment is a copy made here (so it may grow in place: one copy per run of merged
+  // segments, not one per segment; the input segments are never changed).
+  let lastIsCopy = false;
   for (let i = 1; i < segments.length; i++) {
     const prev = out[out.length - 1];
     const cur = segments[i];
     if (mayMerge(prev, cur, codecs)) {
-      out[out.length - 1] = { ...prev, extentCount: prev.extentCount + cur.extentCount };
+      if (lastIsCopy) prev.extentCount += cur.extentCount;
+      else { out[out.length - 1] = { ...prev, extentCount: prev.extentCount + cur.extentCount }; lastIsCopy = true; }
     } else {
       out.push(cur);
+      lastIsCopy = false;
     }
   }
   return out;
