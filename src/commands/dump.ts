@@ -154,37 +154,32 @@ function outputError(name: string, what: string, offset: number | undefined, e: 
   return new LvmkitError('EDEVICE_IO', `${name}: ${what} failed${at}: ${describeErrno(e)}`, { file: name, offset, cause: e });
 }
 
-async function writeAll(fh: FileHandle, name: string, buf: Uint8Array, pos: number): Promise<void> {
-  let done = 0;
-  while (done < buf.length) {
-    let bytesWritten: number;
-    try {
-      ({ bytesWritten } = await fh.write(buf, done, buf.length - done, pos + done));
-    } catch (e) {
-      throw outputError(name, 'write', pos + done, e);
-    }
-    if (bytesWritten === 0) throw new LvmkitError('EDEVICE_IO', `${name}: write at offset ${pos + done} made no progress`, { file: name, offset: pos + done });
-    done += bytesWritten;
-  }
+/** The part of `views` left after the first `n` bytes of them were written. */
+function viewsAfter(views: Uint8Array[], n: number): Uint8Array[] {
+  let i = 0;
+  while (i < views.length && n >= views[i].length) n -= views[i++].length;
+  if (i === views.length) return [];
+  return n > 0 ? [views[i].subarray(n), ...views.slice(i + 1)] : views.slice(i);
 }
 
-/** One pwritev for all the views (then the rest, if the kernel wrote less). */
+function noProgress(name: string, at: number): LvmkitError {
+  return new LvmkitError('EDEVICE_IO', `${name}: write at offset ${at} made no progress`, { file: name, offset: at });
+}
+
+/** pwritev of all the views at `pos`, again with the rest while the kernel writes less. */
 async function writevAll(fh: FileHandle, name: string, views: Uint8Array[], pos: number): Promise<void> {
-  if (views.length === 1) return writeAll(fh, name, views[0], pos);
-  const total = views.reduce((n, v) => n + v.length, 0);
-  let bytesWritten: number;
-  try {
-    ({ bytesWritten } = await fh.writev(views, pos));
-  } catch (e) {
-    throw outputError(name, 'write', pos, e);
-  }
-  if (bytesWritten === total) return;
+  let rest = views;
   let at = pos;
-  for (const v of views) {
-    if (bytesWritten >= v.length) { bytesWritten -= v.length; at += v.length; continue; }
-    await writeAll(fh, name, v.subarray(bytesWritten), at + bytesWritten);
-    at += v.length;
-    bytesWritten = 0;
+  while (rest.length) {
+    let n: number;
+    try {
+      n = (rest.length === 1 ? await fh.write(rest[0], 0, rest[0].length, at) : await fh.writev(rest, at)).bytesWritten;
+    } catch (e) {
+      throw outputError(name, 'write', at, e);
+    }
+    if (n === 0) throw noProgress(name, at);
+    at += n;
+    rest = viewsAfter(rest, n);
   }
 }
 
@@ -207,10 +202,9 @@ function writevSyncAll(fd: number, name: string, views: Uint8Array[], pos: numbe
     } catch (e) {
       throw outputError(name, 'write', at, e);
     }
-    if (n === 0) throw new LvmkitError('EDEVICE_IO', `${name}: write at offset ${at} made no progress`, { file: name, offset: at });
+    if (n === 0) throw noProgress(name, at);
     at += n;
-    while (rest.length && n >= rest[0].length) { n -= rest[0].length; rest = rest.slice(1); }
-    if (n > 0) rest = [rest[0].subarray(n), ...rest.slice(1)];
+    rest = viewsAfter(rest, n);
   }
 }
 
